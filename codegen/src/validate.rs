@@ -1,0 +1,433 @@
+//! Reading `data/rds-ca.toml`: TOML → raw records with source spans → checked [`Table`].
+//!
+//! Every rule failure becomes a [`TableError`] that names the file, the line and the field, so a
+//! maintainer editing the table sees exactly what to fix. All failures are collected, not just
+//! the first.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::model::{expected_bundle_url, Ca, Correction, Partition, Region, Source, Table};
+
+/// One problem in the data file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableError {
+    pub file: String,
+    pub line: usize,
+    /// Dotted path of the offending field, e.g. `region[3].pem_url`.
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.message)
+    }
+}
+
+impl std::error::Error for TableError {}
+
+/// Reads and validates the data file at `path`.
+pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![TableError {
+            file: path.display().to_string(),
+            line: 0,
+            field: "(file)".into(),
+            message: format!("cannot read the data file: {e}"),
+        }]
+    })?;
+    parse(&path.display().to_string(), &text)
+}
+
+/// Parses and validates `text`; `file` is only used in error messages.
+pub fn parse(file: &str, text: &str) -> Result<Table, Vec<TableError>> {
+    let mut ctx = Ctx { file, text, errors: Vec::new() };
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let line = e.span().map(|s| ctx.line(s.start)).unwrap_or(0);
+            ctx.errors.push(TableError {
+                file: file.into(),
+                line,
+                field: "(syntax)".into(),
+                message: e.message().trim().to_string(),
+            });
+            return Err(ctx.errors);
+        }
+    };
+    let table = ctx.check(raw);
+    if ctx.errors.is_empty() {
+        Ok(table)
+    } else {
+        Err(ctx.errors)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw records, as written in the file.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+    #[serde(default)]
+    partition: Vec<Spanned<RawPartition>>,
+    #[serde(default)]
+    ca: Vec<Spanned<RawCa>>,
+    #[serde(default)]
+    region: Vec<Spanned<RawRegion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Spanned<String>,
+    title: String,
+    url: String,
+    retrieved: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCorrection {
+    field: Spanned<String>,
+    page_says: String,
+    why: String,
+    source: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPartition {
+    id: Spanned<String>,
+    name: String,
+    page_label: String,
+    truststore_host: Spanned<String>,
+    global_pem_url: Spanned<String>,
+    global_p7b_url: Spanned<String>,
+    source: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCa {
+    id: Spanned<String>,
+    key_algorithm: Spanned<String>,
+    key_size: Option<u32>,
+    curve: Option<String>,
+    signature_algorithm: String,
+    partition_signature_algorithm: Option<Spanned<BTreeMap<String, String>>>,
+    automatic_rotation: bool,
+    root_common_name: Spanned<String>,
+    default: Spanned<bool>,
+    source: Spanned<String>,
+    #[serde(default)]
+    correction: Vec<Spanned<RawCorrection>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    code: Spanned<String>,
+    name: Spanned<String>,
+    partition: Spanned<String>,
+    pem_url: Spanned<String>,
+    p7b_url: Spanned<String>,
+    cas: Spanned<Vec<Spanned<String>>>,
+    source: Spanned<String>,
+    note: Option<String>,
+    #[serde(default)]
+    correction: Vec<Spanned<RawCorrection>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks.
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+    errors: Vec<TableError>,
+}
+
+impl Ctx<'_> {
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(TableError {
+            file: self.file.into(),
+            line: self.line(span.start),
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    fn check(&mut self, raw: RawFile) -> Table {
+        let sources = self.check_sources(raw.source);
+        let source_ids: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
+        let partitions = self.check_partitions(raw.partition, &source_ids);
+        let cas = self.check_cas(raw.ca, &source_ids, &partitions);
+        let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
+        Table { sources, partitions, cas, regions }
+    }
+
+    fn check_source_ref(&mut self, ids: &BTreeSet<String>, source: &Spanned<String>, field: String) {
+        if !ids.contains(source.get_ref()) {
+            let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+            self.err(
+                source.span(),
+                field,
+                format!("unknown source {:?}; declared sources: {}", source.get_ref(), known.join(", ")),
+            );
+        }
+    }
+
+    fn check_sources(&mut self, raw: Vec<Spanned<RawSource>>) -> Vec<Source> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        if raw.is_empty() {
+            self.err(0..0, "source", "the file declares no [[source]]: every fact must say where it came from");
+        }
+        for (i, s) in raw.into_iter().enumerate() {
+            let s = s.into_inner();
+            if !seen.insert(s.id.get_ref().clone()) {
+                self.err(s.id.span(), format!("source[{i}].id"), format!("duplicate source id {:?}", s.id.get_ref()));
+            }
+            out.push(Source { id: s.id.into_inner(), title: s.title, url: s.url, retrieved: s.retrieved });
+        }
+        out
+    }
+
+    fn check_corrections(
+        &mut self,
+        raw: Vec<Spanned<RawCorrection>>,
+        owner: &str,
+        fields: &[&str],
+        sources: &BTreeSet<String>,
+    ) -> Vec<Correction> {
+        let mut out = Vec::new();
+        for (j, c) in raw.into_iter().enumerate() {
+            let c = c.into_inner();
+            if !fields.contains(&c.field.get_ref().as_str()) {
+                self.err(
+                    c.field.span(),
+                    format!("{owner}.correction[{j}].field"),
+                    format!("{:?} is not a correctable field; expected one of: {}", c.field.get_ref(), fields.join(", ")),
+                );
+            }
+            self.check_source_ref(sources, &c.source, format!("{owner}.correction[{j}].source"));
+            out.push(Correction {
+                field: c.field.into_inner(),
+                page_says: c.page_says,
+                why: c.why,
+                source: c.source.into_inner(),
+            });
+        }
+        out
+    }
+
+    fn check_partitions(&mut self, raw: Vec<Spanned<RawPartition>>, sources: &BTreeSet<String>) -> Vec<Partition> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        if raw.is_empty() {
+            self.err(0..0, "partition", "the file declares no [[partition]]");
+        }
+        for (i, p) in raw.into_iter().enumerate() {
+            let p = p.into_inner();
+            let owner = format!("partition[{i}]");
+            let id = p.id.get_ref().clone();
+            if !is_partition_id(&id) {
+                self.err(p.id.span(), format!("{owner}.id"), format!("{id:?} is not a partition id (like \"aws\" or \"aws-us-gov\")"));
+            }
+            if !seen.insert(id.clone()) {
+                self.err(p.id.span(), format!("{owner}.id"), format!("duplicate partition id {id:?}"));
+            }
+            let host = p.truststore_host.get_ref().clone();
+            if host.is_empty() || host.contains('/') || host.contains(':') {
+                self.err(p.truststore_host.span(), format!("{owner}.truststore_host"), format!("{host:?} is not a bare host name"));
+            }
+            for (field, url, ext) in [("global_pem_url", &p.global_pem_url, "pem"), ("global_p7b_url", &p.global_p7b_url, "p7b")] {
+                let want = expected_bundle_url(&host, "global", ext);
+                if url.get_ref() != &want {
+                    self.err(url.span(), format!("{owner}.{field}"), format!("expected {want:?} (the truststore layout), found {:?}", url.get_ref()));
+                }
+            }
+            self.check_source_ref(sources, &p.source, format!("{owner}.source"));
+            out.push(Partition {
+                id,
+                name: p.name,
+                page_label: p.page_label,
+                truststore_host: host,
+                global_pem_url: p.global_pem_url.into_inner(),
+                global_p7b_url: p.global_p7b_url.into_inner(),
+                source: p.source.into_inner(),
+            });
+        }
+        out
+    }
+
+    fn check_cas(&mut self, raw: Vec<Spanned<RawCa>>, sources: &BTreeSet<String>, partitions: &[Partition]) -> Vec<Ca> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        let whole = raw.first().map(|c| c.span()).unwrap_or(0..0);
+        let mut defaults = Vec::new();
+        for (i, c) in raw.into_iter().enumerate() {
+            let c = c.into_inner();
+            let owner = format!("ca[{i}]");
+            let id = c.id.get_ref().clone();
+            if !is_ca_id(&id) {
+                self.err(c.id.span(), format!("{owner}.id"), format!("{id:?} is not a CA identifier (like \"rds-ca-rsa2048-g1\")"));
+            }
+            if !seen.insert(id.clone()) {
+                self.err(c.id.span(), format!("{owner}.id"), format!("duplicate CA id {id:?}"));
+            }
+            match (c.key_algorithm.get_ref().as_str(), c.key_size, c.curve.as_deref()) {
+                ("RSA", Some(_), None) | ("EC", None, Some(_)) => {}
+                (alg, _, _) => self.err(
+                    c.key_algorithm.span(),
+                    format!("{owner}.key_algorithm"),
+                    format!("{alg:?} needs key_size (RSA) or curve (EC), not both"),
+                ),
+            }
+            let overrides = c.partition_signature_algorithm.unwrap_or_else(|| Spanned::new(0..0, BTreeMap::new()));
+            for p in overrides.get_ref().keys() {
+                if !partitions.iter().any(|x| &x.id == p) {
+                    self.err(
+                        overrides.span(),
+                        format!("{owner}.partition_signature_algorithm"),
+                        format!("unknown partition {p:?}"),
+                    );
+                }
+            }
+            if !c.root_common_name.get_ref().contains("{region}") {
+                self.err(c.root_common_name.span(), format!("{owner}.root_common_name"), "must contain the {region} placeholder");
+            }
+            if *c.default.get_ref() {
+                defaults.push((id.clone(), c.default.span(), owner.clone()));
+            }
+            self.check_source_ref(sources, &c.source, format!("{owner}.source"));
+            let corrections = self.check_corrections(c.correction, &owner, &["root_common_name", "signature_algorithm", "key_algorithm"], sources);
+            out.push(Ca {
+                id,
+                key_algorithm: c.key_algorithm.into_inner(),
+                key_size: c.key_size,
+                curve: c.curve,
+                signature_algorithm: c.signature_algorithm,
+                partition_signature_algorithm: overrides.into_inner(),
+                automatic_rotation: c.automatic_rotation,
+                root_common_name: c.root_common_name.into_inner(),
+                default: *c.default.get_ref(),
+                source: c.source.into_inner(),
+                corrections,
+            });
+        }
+        match defaults.len() {
+            1 => {}
+            0 => self.err(whole, "ca.default", "no CA is marked `default = true`; exactly one must be"),
+            _ => {
+                let ids: Vec<&str> = defaults.iter().map(|d| d.0.as_str()).collect();
+                let (_, span, owner) = defaults[1].clone();
+                self.err(span, format!("{owner}.default"), format!("exactly one CA may be the default, found {}: {}", ids.len(), ids.join(", ")));
+            }
+        }
+        out
+    }
+
+    fn check_regions(
+        &mut self,
+        raw: Vec<Spanned<RawRegion>>,
+        sources: &BTreeSet<String>,
+        partitions: &[Partition],
+        cas: &[Ca],
+    ) -> Vec<Region> {
+        let mut seen = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let r = r.into_inner();
+            let code = r.code.get_ref().clone();
+            let owner = format!("region[{i}] ({code})");
+            if !is_region_code(&code) {
+                self.err(r.code.span(), format!("{owner}.code"), format!("{code:?} is not an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")"));
+            }
+            if !seen.insert(code.clone()) {
+                self.err(r.code.span(), format!("{owner}.code"), format!("duplicate region code {code:?}"));
+            }
+            if !names.insert(r.name.get_ref().clone()) {
+                self.err(r.name.span(), format!("{owner}.name"), format!("duplicate region name {:?}", r.name.get_ref()));
+            }
+            let partition = partitions.iter().find(|p| &p.id == r.partition.get_ref());
+            match partition {
+                None => {
+                    let known: Vec<&str> = partitions.iter().map(|p| p.id.as_str()).collect();
+                    self.err(r.partition.span(), format!("{owner}.partition"), format!("unknown partition {:?}; declared: {}", r.partition.get_ref(), known.join(", ")));
+                }
+                Some(p) => {
+                    for (field, url, ext) in [("pem_url", &r.pem_url, "pem"), ("p7b_url", &r.p7b_url, "p7b")] {
+                        let want = expected_bundle_url(&p.truststore_host, &code, ext);
+                        if url.get_ref() != &want {
+                            self.err(url.span(), format!("{owner}.{field}"), format!("expected {want:?} (the truststore layout), found {:?}", url.get_ref()));
+                        }
+                    }
+                }
+            }
+            if r.cas.get_ref().is_empty() {
+                self.err(r.cas.span(), format!("{owner}.cas"), "a region must offer at least one CA");
+            }
+            let mut offered = Vec::new();
+            for ca in r.cas.get_ref() {
+                if !cas.iter().any(|c| &c.id == ca.get_ref()) {
+                    let known: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
+                    self.err(ca.span(), format!("{owner}.cas"), format!("unknown CA {:?}; declared CAs: {}", ca.get_ref(), known.join(", ")));
+                } else if offered.contains(ca.get_ref()) {
+                    self.err(ca.span(), format!("{owner}.cas"), format!("CA {:?} is listed twice", ca.get_ref()));
+                } else {
+                    offered.push(ca.get_ref().clone());
+                }
+            }
+            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            let corrections = self.check_corrections(r.correction, &owner, &["name", "pem_url", "p7b_url", "cas", "code"], sources);
+            out.push(Region {
+                code,
+                name: r.name.into_inner(),
+                partition: r.partition.into_inner(),
+                pem_url: r.pem_url.into_inner(),
+                p7b_url: r.p7b_url.into_inner(),
+                cas: offered,
+                source: r.source.into_inner(),
+                note: r.note,
+                corrections,
+            });
+        }
+        out
+    }
+}
+
+/// `us-east-1`, `ap-southeast-7`, `us-gov-west-1`: lower-case words joined by `-`, ending in a number.
+pub fn is_region_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    if parts.len() < 3 || parts.len() > 4 {
+        return false;
+    }
+    let (last, words) = parts.split_last().expect("at least three parts");
+    let number_ok = !last.is_empty() && last.len() <= 2 && last.bytes().all(|b| b.is_ascii_digit());
+    let words_ok = words.iter().all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+    number_ok && words_ok && words[0].len() == 2
+}
+
+fn is_partition_id(id: &str) -> bool {
+    id == "aws" || (id.starts_with("aws-") && id[4..].split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())))
+}
+
+fn is_ca_id(id: &str) -> bool {
+    id.starts_with("rds-ca-") && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

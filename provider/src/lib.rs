@@ -1,0 +1,7 @@
+//! terraform-provider-rdsca: the SSL/TLS certificate authorities of Amazon RDS and Aurora,
+//! first-class in Terraform.
+
+pub mod suggest;
+pub mod table;
+
+pub use table::{CaId, CertificateAuthority, Partition, Region};

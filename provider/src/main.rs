@@ -1,0 +1,3 @@
+fn main() {
+    println!("terraform-provider-rdsca {}", env!("CARGO_PKG_VERSION"));
+}
