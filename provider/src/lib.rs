@@ -1,6 +1,11 @@
 //! terraform-provider-rdsca: the SSL/TLS certificate authorities of Amazon RDS and Aurora,
 //! first-class in Terraform.
 
+pub mod data_sources;
+pub mod functions;
+pub mod provider;
+pub mod schema_util;
+pub mod selection;
 pub mod suggest;
 pub mod table;
 

@@ -1,0 +1,16 @@
+//! The provider's data sources, one file each.
+
+pub mod bundle;
+pub mod certificate_authorities;
+pub mod regions;
+
+use tf_provider::{AttributePath, Diagnostics};
+
+use crate::selection::Problem;
+
+/// Reports problems as errors on their attributes.
+pub fn report(diags: &mut Diagnostics, problems: Vec<Problem>) {
+    for p in problems {
+        diags.error(p.summary, p.detail, AttributePath::new(p.attribute));
+    }
+}

@@ -1,0 +1,123 @@
+//! `data "rdsca_regions"`: the whole region table, filterable by partition and by CA offered.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{DataSource, Diagnostics};
+
+use super::report;
+use crate::schema_util::{block, computed, computed_object_list, optional, strings};
+use crate::selection;
+use crate::table::{CaId, Region};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegionEntry {
+    pub code: String,
+    pub name: String,
+    pub partition: String,
+    pub pem_url: String,
+    pub p7b_url: String,
+    pub ca_identifiers: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct RegionsState {
+    pub partition: Value<String>,
+    pub ca_identifier: Value<String>,
+    pub id: Value<String>,
+    pub codes: Value<Vec<String>>,
+    pub regions: Value<Vec<RegionEntry>>,
+}
+
+pub struct RegionsDataSource;
+
+pub fn schema() -> Schema {
+    let regions = computed_object_list(
+        "The matching Regions.",
+        vec![
+            ("code", AttributeType::String, "Region code, for example `eu-west-1`."),
+            ("name", AttributeType::String, "Display name, for example `Europe (Ireland)`."),
+            ("partition", AttributeType::String, "`aws` or `aws-us-gov`."),
+            ("pem_url", AttributeType::String, "HTTPS URL of the Region's PEM bundle."),
+            ("p7b_url", AttributeType::String, "HTTPS URL of the Region's PKCS#7 bundle."),
+            ("ca_identifiers", strings(), "The CAs RDS offers in the Region."),
+        ],
+    );
+    block(
+        "Every AWS Region the provider knows, with its CA bundle URLs and the RDS CAs it offers, sorted by code. Filter by `partition` and by `ca_identifier`.",
+        vec![
+            ("partition", optional(AttributeType::String, "Only Regions of this partition: `aws` or `aws-us-gov`.")),
+            ("ca_identifier", optional(AttributeType::String, "Only Regions that offer this CA, for example `rds-ca-ecc384-g1`.")),
+            ("id", computed(AttributeType::String, "`regions`, plus the filters.")),
+            ("codes", computed(strings(), "The codes of the matching Regions.")),
+            ("regions", regions),
+        ],
+    )
+}
+
+/// Filters as given; `Err` when a filter names nothing (problems reported).
+fn filters(state: &RegionsState, diags: &mut Diagnostics) -> Option<(Option<&'static str>, Option<CaId>)> {
+    let mut problems = Vec::new();
+    let partition = match &state.partition {
+        Value::Value(p) => selection::partition("partition", p).map(|p| Some(p.id)).map_err(|e| problems.push(e)).ok(),
+        _ => Some(None),
+    };
+    let ca = match &state.ca_identifier {
+        Value::Value(c) => selection::ca("ca_identifier", c).map(Some).map_err(|e| problems.push(e)).ok(),
+        _ => Some(None),
+    };
+    report(diags, problems);
+    Some((partition?, ca?))
+}
+
+pub fn matching(partition: Option<&str>, ca: Option<CaId>) -> impl Iterator<Item = &'static Region> + '_ {
+    Region::all().filter(move |r| partition.is_none_or(|p| r.partition == p) && ca.is_none_or(|c| r.offers(c)))
+}
+
+#[async_trait]
+impl DataSource for RegionsDataSource {
+    type State<'a> = RegionsState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        filters(&config, diags);
+        Some(())
+    }
+
+    async fn read<'a>(&self, diags: &mut Diagnostics, mut config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::State<'a>> {
+        let (partition, ca) = filters(&config, diags)?;
+        let regions: Vec<RegionEntry> = matching(partition, ca)
+            .map(|r| RegionEntry {
+                code: r.code.into(),
+                name: r.name.into(),
+                partition: r.partition.into(),
+                pem_url: r.pem_url.into(),
+                p7b_url: r.p7b_url.into(),
+                ca_identifiers: r.cas.iter().map(|c| c.as_str().to_string()).collect(),
+            })
+            .collect();
+        config.id = Value::Value(format!("regions/{}/{}", partition.unwrap_or("*"), ca.map_or("*", |c| c.as_str())));
+        config.codes = Value::Value(regions.iter().map(|r| r.code.clone()).collect());
+        config.regions = Value::Value(regions);
+        Some(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_by_partition_and_ca() {
+        assert_eq!(matching(None, None).count(), 34);
+        let gov: Vec<_> = matching(Some("aws-us-gov"), None).map(|r| r.code).collect();
+        assert_eq!(gov, ["us-gov-east-1", "us-gov-west-1"]);
+        let ecc = matching(Some("aws"), Some(CaId::RdsCaEcc384G1)).count();
+        assert_eq!(ecc, 32 - 6);
+    }
+}

@@ -1,0 +1,38 @@
+//! `provider::rdsca::validate_ca(region, ca)`: the CA, or an error when the Region does not offer it.
+
+use async_trait::async_trait;
+use tf_provider::schema::{Description, FunctionSchema, Type};
+use tf_provider::{Diagnostics, Function};
+
+use super::{fail, string_param, CA_PARAM, REGION_PARAM};
+use crate::selection;
+
+pub struct ValidateCa;
+
+#[async_trait]
+impl Function for ValidateCa {
+    type Input<'a> = (String, String);
+    type Output<'a> = String;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<FunctionSchema> {
+        Some(FunctionSchema {
+            parameters: vec![string_param("region", REGION_PARAM), string_param("ca", CA_PARAM)],
+            return_type: Type::String,
+            summary: "Checks a CA choice for a Region".into(),
+            description: Description::markdown(
+                "Returns `ca` unchanged when RDS offers it in `region`, so it can wrap a `ca_cert_identifier` value: \
+                 `ca_cert_identifier = provider::rdsca::validate_ca(var.region, var.ca)`. Otherwise the call fails with the same message \
+                 as `data.rdsca_bundle`, naming the Region, the CA and the CAs the Region offers.",
+            ),
+            ..Default::default()
+        })
+    }
+
+    async fn call<'a>(&self, diags: &mut Diagnostics, (region, ca): Self::Input<'a>) -> Option<Self::Output<'a>> {
+        let region = selection::region("region", &region).map_err(|p| fail(diags, 0, p));
+        let id = selection::ca("ca", &ca).map_err(|p| fail(diags, 1, p));
+        let (region, id) = (region.ok()?, id.ok()?);
+        selection::offered("ca", region, id).map_err(|p| fail(diags, 1, p)).ok()?;
+        Some(ca)
+    }
+}
