@@ -1,0 +1,89 @@
+//! The page-diff command's logic on the seed copy of the AWS page, and on edited copies of it.
+
+use std::path::{Path, PathBuf};
+
+use rdsca_codegen::page::{diff, parse, Difference};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The seed page lives beside the repository in ../shared (CI has it); its absence is a failure.
+fn seed_page() -> String {
+    let dir = std::env::var_os("RDSCA_SEED_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/seed"));
+    let path = dir.join("000_104617fff4187aa9.txt");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("the seed page {} is needed by this test: {e}", path.display()));
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+fn table() -> rdsca_codegen::Table {
+    rdsca_codegen::load(&root().join(rdsca_codegen::DATA_FILE)).unwrap()
+}
+
+#[test]
+fn the_seed_page_parses() {
+    let page = parse(&seed_page());
+    assert_eq!(page.rows.iter().filter(|r| r.code != "global").count(), 34);
+    assert_eq!(page.rows.iter().filter(|r| r.code == "global").count(), 2);
+    assert_eq!(page.all_cas, ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]);
+    assert_eq!(page.limited_cas, ["rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]);
+    assert_eq!(
+        page.limited_regions,
+        ["Asia Pacific (Mumbai)", "Asia Pacific (Melbourne)", "Canada West (Calgary)", "Europe (Zurich)", "Europe (Spain)", "Israel (Tel Aviv)"]
+    );
+}
+
+#[test]
+fn the_seed_pages_known_errors_are_reported_not_adopted() {
+    let diffs = diff(&table(), &parse(&seed_page()));
+    let rendered: Vec<String> = diffs.iter().map(|d| d.to_string()).collect();
+    assert_eq!(diffs.len(), 5, "{rendered:#?}");
+    assert!(diffs.iter().all(Difference::is_known), "{rendered:#?}");
+    assert!(rendered[0].starts_with(
+        "= ap-southeast-7 pem_url: page says \"https://truststore.pki.rds.amazonaws.com/us-west-2/ap-southeast-7-bundle.pem\", data file has \"https://truststore.pki.rds.amazonaws.com/ap-southeast-7/ap-southeast-7-bundle.pem\" (known page error"
+    ));
+    assert!(rendered.iter().any(|r| r.starts_with("= sa-east-1 name: page says \"South America (SÃ£o Paulo)\", data file has \"South America (São Paulo)\"")));
+}
+
+#[test]
+fn a_new_region_on_the_page_is_an_addition() {
+    let row = "Asia Pacific (Taipei) | [ap-east-2-bundle.pem](https://truststore.pki.rds.amazonaws.com/ap-east-2/ap-east-2-bundle.pem) | [ap-east-2-bundle.p7b](https://truststore.pki.rds.amazonaws.com/ap-east-2/ap-east-2-bundle.p7b)  \n";
+    let page = seed_page().replacen("US East (N. Virginia) |", &format!("{row}US East (N. Virginia) |"), 1);
+    let diffs = diff(&table(), &parse(&page));
+    let new: Vec<String> = diffs.iter().filter(|d| !d.is_known()).map(|d| d.to_string()).collect();
+    assert_eq!(new, ["+ ap-east-2 (Asia Pacific (Taipei)): on the page, not in the data file"]);
+}
+
+#[test]
+fn removed_regions_changed_urls_and_ca_availability_are_new_differences() {
+    let page = seed_page()
+        .lines()
+        .filter(|l| !l.starts_with("Africa (Cape Town) |"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("eu-west-3/eu-west-3-bundle.p7b)", "eu-west-3/eu-west-3-bundle-v2.p7b)")
+        .replace("  * Israel (Tel Aviv)\n", "  * Israel (Tel Aviv)\n\n  * Europe (Paris)\n");
+    let diffs = diff(&table(), &parse(&page));
+    let new: Vec<String> = diffs.iter().filter(|d| !d.is_known()).map(|d| d.to_string()).collect();
+    assert_eq!(
+        new,
+        [
+            "~ eu-west-3 p7b_url: page says \"https://truststore.pki.rds.amazonaws.com/eu-west-3/eu-west-3-bundle-v2.p7b\", data file has \"https://truststore.pki.rds.amazonaws.com/eu-west-3/eu-west-3-bundle.p7b\"",
+            "~ eu-west-3 cas: page says \"rds-ca-rsa2048-g1\", data file has \"rds-ca-rsa2048-g1, rds-ca-rsa4096-g1, rds-ca-ecc384-g1\"",
+            "- af-south-1 (Africa (Cape Town)): in the data file, not on the page",
+        ]
+    );
+}
+
+#[test]
+fn the_command_exits_zero_on_known_differences_only() {
+    let dir = std::env::var_os("RDSCA_SEED_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/seed"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdsca-codegen"))
+        .args(["--root", root().to_str().unwrap(), "diff-page"])
+        .arg(dir.join("000_104617fff4187aa9.txt"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.ends_with("34 regions on the page, 34 in the data file; 5 known corrections, 0 new differences\n"), "{stdout}");
+}

@@ -1,0 +1,198 @@
+//! One bad data file per validation rule, each with its message asserted; and the real file.
+
+use rdsca_codegen::{parse, TableError};
+
+/// A small valid table; each test breaks one thing in it.
+const GOOD: &str = r#"
+[[source]]
+id = "page"
+title = "t"
+url = "https://example.invalid/"
+retrieved = "today"
+
+[[partition]]
+id = "aws"
+name = "AWS"
+page_label = "Any commercial AWS Region"
+truststore_host = "truststore.pki.rds.amazonaws.com"
+global_pem_url = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"
+global_p7b_url = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.p7b"
+source = "page"
+
+[[ca]]
+id = "rds-ca-rsa2048-g1"
+key_algorithm = "RSA"
+key_size = 2048
+signature_algorithm = "SHA256withRSA"
+automatic_rotation = true
+root_common_name = "Amazon RDS {region} Root CA RSA2048 G1"
+default = true
+source = "page"
+
+[[ca]]
+id = "rds-ca-ecc384-g1"
+key_algorithm = "EC"
+curve = "P-384"
+signature_algorithm = "SHA384withECDSA"
+automatic_rotation = true
+root_common_name = "Amazon RDS {region} Root CA ECC384 G1"
+default = false
+source = "page"
+
+[[region]]
+code = "us-east-1"
+name = "US East (N. Virginia)"
+partition = "aws"
+pem_url = "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem"
+p7b_url = "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.p7b"
+cas = ["rds-ca-rsa2048-g1", "rds-ca-ecc384-g1"]
+source = "page"
+
+[[region]]
+code = "eu-west-1"
+name = "Europe (Ireland)"
+partition = "aws"
+pem_url = "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"
+p7b_url = "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.p7b"
+cas = ["rds-ca-rsa2048-g1"]
+source = "page"
+"#;
+
+fn errors(text: &str) -> Vec<TableError> {
+    parse("test.toml", text).expect_err("the broken file must be rejected")
+}
+
+/// The single error of a broken file, as `file:line: field: message`.
+fn only_error(text: &str) -> String {
+    let errs = errors(text);
+    assert_eq!(errs.len(), 1, "expected one error, got: {errs:#?}");
+    errs[0].to_string()
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("needle in text") + 1
+}
+
+#[test]
+fn the_good_file_parses() {
+    let t = parse("test.toml", GOOD).unwrap();
+    assert_eq!(t.regions.len(), 2);
+    assert_eq!(t.default_ca().id, "rds-ca-rsa2048-g1");
+}
+
+#[test]
+fn duplicate_region_code() {
+    let bad = GOOD.replacen("code = \"eu-west-1\"", "code = \"us-east-1\"", 1).replace("/eu-west-1/eu-west-1-bundle", "/us-east-1/us-east-1-bundle");
+    let e = only_error(&bad);
+    let line = bad.lines().enumerate().filter(|(_, l)| l.contains("code = \"us-east-1\"")).nth(1).unwrap().0 + 1;
+    assert_eq!(e, format!("test.toml:{line}: region[1] (us-east-1).code: duplicate region code \"us-east-1\""));
+}
+
+#[test]
+fn region_code_syntax() {
+    let bad = GOOD.replace("eu-west-1", "EU_West-1");
+    let e = only_error(&bad);
+    assert!(e.starts_with(&format!("test.toml:{}: region[1] (EU_West-1).code: \"EU_West-1\" is not an AWS region code", line_of(&bad, "code = \"EU_West-1\""))), "{e}");
+}
+
+#[test]
+fn url_must_follow_the_truststore_layout() {
+    let bad = GOOD.replace(
+        "p7b_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.p7b\"",
+        "p7b_url = \"https://truststore.pki.rds.amazonaws.com/us-west-2/eu-west-1-bundle.p7b\"",
+    );
+    let e = only_error(&bad);
+    assert_eq!(
+        e,
+        format!(
+            "test.toml:{}: region[1] (eu-west-1).p7b_url: expected \"https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.p7b\" (the truststore layout), found \"https://truststore.pki.rds.amazonaws.com/us-west-2/eu-west-1-bundle.p7b\"",
+            line_of(&bad, "us-west-2/eu-west-1")
+        )
+    );
+}
+
+#[test]
+fn global_url_must_follow_the_truststore_layout() {
+    let bad = GOOD.replace("/global/global-bundle.pem", "/global-bundle.pem");
+    let e = only_error(&bad);
+    assert!(e.contains("partition[0].global_pem_url: expected \"https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem\""), "{e}");
+}
+
+#[test]
+fn every_referenced_ca_exists() {
+    let bad = GOOD.replace("cas = [\"rds-ca-rsa2048-g1\"]", "cas = [\"rds-ca-rsa2048-g2\"]");
+    let e = only_error(&bad);
+    assert_eq!(
+        e,
+        format!(
+            "test.toml:{}: region[1] (eu-west-1).cas: unknown CA \"rds-ca-rsa2048-g2\"; declared CAs: rds-ca-rsa2048-g1, rds-ca-ecc384-g1",
+            line_of(&bad, "rds-ca-rsa2048-g2")
+        )
+    );
+}
+
+#[test]
+fn unknown_partition() {
+    let bad = GOOD.replacen("partition = \"aws\"\npem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1", "partition = \"aws-cn\"\npem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1", 1);
+    let e = only_error(&bad);
+    assert!(e.contains("region[1] (eu-west-1).partition: unknown partition \"aws-cn\"; declared: aws"), "{e}");
+}
+
+#[test]
+fn exactly_one_default_ca() {
+    let none = GOOD.replace("default = true", "default = false");
+    assert!(only_error(&none).ends_with("ca.default: no CA is marked `default = true`; exactly one must be"));
+    let two = GOOD.replace("default = false", "default = true");
+    let e = only_error(&two);
+    assert_eq!(
+        e,
+        format!(
+            "test.toml:{}: ca[1].default: exactly one CA may be the default, found 2: rds-ca-rsa2048-g1, rds-ca-ecc384-g1",
+            two.lines().enumerate().filter(|(_, l)| l.contains("default = true")).nth(1).unwrap().0 + 1
+        )
+    );
+}
+
+#[test]
+fn unknown_source() {
+    let bad = GOOD.replacen("source = \"page\"\n\n[[region]]\ncode = \"eu-west-1\"", "source = \"blog\"\n\n[[region]]\ncode = \"eu-west-1\"", 1);
+    let e = only_error(&bad);
+    assert!(e.contains("region[0] (us-east-1).source: unknown source \"blog\"; declared sources: page"), "{e}");
+}
+
+#[test]
+fn unknown_field_and_syntax_errors_name_the_line() {
+    let bad = GOOD.replace("name = \"Europe (Ireland)\"", "nmae = \"Europe (Ireland)\"");
+    let e = only_error(&bad);
+    assert!(e.starts_with("test.toml:"), "{e}");
+    assert!(e.contains("unknown field `nmae`"), "{e}");
+    let bad = GOOD.replace("name = \"Europe (Ireland)\"", "name = \"Europe (Ireland)");
+    let e = only_error(&bad);
+    assert!(e.starts_with(&format!("test.toml:{}: (syntax):", line_of(&bad, "name = \"Europe (Ireland)"))), "{e}");
+}
+
+#[test]
+fn correction_must_name_a_correctable_field() {
+    let bad = format!("{GOOD}\n[[region.correction]]\nfield = \"colour\"\npage_says = \"x\"\nwhy = \"y\"\nsource = \"page\"\n");
+    let e = only_error(&bad);
+    assert!(e.contains("region[1] (eu-west-1).correction[0].field: \"colour\" is not a correctable field"), "{e}");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let bad = GOOD.replace("cas = [\"rds-ca-rsa2048-g1\"]", "cas = [\"nope\"]").replace("default = true", "default = false");
+    assert_eq!(errors(&bad).len(), 2);
+}
+
+#[test]
+fn the_repository_data_file_is_valid() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let t = rdsca_codegen::load(&std::path::Path::new(root).join(rdsca_codegen::DATA_FILE)).unwrap();
+    assert_eq!(t.regions.len(), 34);
+    assert_eq!(t.regions.iter().filter(|r| r.partition == "aws-us-gov").count(), 2);
+    let corrected: Vec<(&str, &str)> = t.regions.iter().flat_map(|r| r.corrections.iter().map(move |c| (r.code.as_str(), c.field.as_str()))).collect();
+    assert_eq!(
+        corrected,
+        [("ap-southeast-7", "pem_url"), ("ap-southeast-7", "p7b_url"), ("mx-central-1", "pem_url"), ("mx-central-1", "p7b_url"), ("sa-east-1", "name")]
+    );
+}
