@@ -3,9 +3,11 @@
 
 pub mod data_sources;
 pub mod functions;
+pub mod logging;
 pub mod provider;
 pub mod schema_util;
 pub mod selection;
+pub mod socket_tuning;
 pub mod suggest;
 pub mod table;
 

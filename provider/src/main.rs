@@ -29,6 +29,14 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    rdsca::logging::init();
+    // tf-provider installs its own global logger when PLUGIN_LOG_FILE is set, which would clash
+    // with ours; our logs reach Terraform's log instead.
+    std::env::remove_var("PLUGIN_LOG_FILE");
+    tracing::debug!(version = VERSION, "starting terraform-provider-rdsca");
+    if let Err(e) = rdsca::socket_tuning::install() {
+        tracing::warn!(error = %e, "cannot relay stdout; RPCs will be slower (Nagle's algorithm stays on)");
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
