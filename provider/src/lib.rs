@@ -2,6 +2,7 @@
 //! first-class in Terraform.
 
 pub mod data_sources;
+pub mod docs;
 pub mod functions;
 pub mod logging;
 pub mod provider;
