@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let data = manifest.join("..").join(rdsca_codegen::DATA_FILE);
     println!("cargo:rerun-if-changed={}", data.display());
     println!("cargo:rerun-if-changed=build.rs");
@@ -15,9 +17,20 @@ fn main() {
             for e in &errors {
                 println!("cargo:warning={e}");
             }
-            panic!("{} has {} error(s):\n{}", data.display(), errors.len(), errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+            panic!(
+                "{} has {} error(s):\n{}",
+                data.display(),
+                errors.len(),
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
         }
     };
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("table.rs");
-    std::fs::write(&out, rdsca_codegen::rust::generate(&table)).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let out =
+        PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("table.rs");
+    std::fs::write(&out, rdsca_codegen::rust::generate(&table))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

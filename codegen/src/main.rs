@@ -36,15 +36,29 @@ fn main() -> ExitCode {
         root = PathBuf::from(args.remove(i + 1));
         args.remove(i);
     }
-    let Some(table) = load_or_report(&root) else { return ExitCode::FAILURE };
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let Some(table) = load_or_report(&root) else {
+        return ExitCode::FAILURE;
+    };
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["check"] => {
-            println!("{DATA_FILE}: {} partitions, {} CAs, {} regions: ok", table.partitions.len(), table.cas.len(), table.regions.len());
+            println!(
+                "{DATA_FILE}: {} partitions, {} CAs, {} regions: ok",
+                table.partitions.len(),
+                table.cas.len(),
+                table.regions.len()
+            );
             ExitCode::SUCCESS
         }
         ["docs"] => {
             let path = root.join(REGIONS_DOC);
-            if let Err(e) = std::fs::create_dir_all(path.parent().expect("docs path has a parent")).and_then(|_| std::fs::write(&path, markdown::regions_doc(&table))) {
+            if let Err(e) = std::fs::create_dir_all(path.parent().expect("docs path has a parent"))
+                .and_then(|_| std::fs::write(&path, markdown::regions_doc(&table)))
+            {
                 eprintln!("error: cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
             }
@@ -64,7 +78,10 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
                 Err(e) => {
-                    eprintln!("error: cannot read {}: {e}; run `cargo run -p rdsca-codegen -- docs`", path.display());
+                    eprintln!(
+                        "error: cannot read {}: {e}; run `cargo run -p rdsca-codegen -- docs`",
+                        path.display()
+                    );
                     ExitCode::FAILURE
                 }
             }
@@ -94,7 +111,11 @@ fn main() -> ExitCode {
                 diffs.len() - new,
                 new
             );
-            if new == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if new == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         _ => {
             eprintln!("{USAGE}");

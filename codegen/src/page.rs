@@ -33,7 +33,11 @@ impl Page {
     /// The CAs the page implies for a region row.
     pub fn cas_for(&self, label: &str) -> Vec<String> {
         if self.limited_regions.iter().any(|n| n == label) {
-            self.all_cas.iter().filter(|c| !self.limited_cas.contains(c)).cloned().collect()
+            self.all_cas
+                .iter()
+                .filter(|c| !self.limited_cas.contains(c))
+                .cloned()
+                .collect()
         } else {
             self.all_cas.clone()
         }
@@ -49,7 +53,11 @@ fn parse_link(cell: &str) -> Option<(String, String)> {
 }
 
 fn backticked(text: &str) -> Vec<String> {
-    text.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Parses the page text. Unknown parts of the page are ignored.
@@ -60,10 +68,14 @@ pub fn parse(text: &str) -> Page {
         if cells.len() != 3 {
             continue;
         }
-        let (Some((pem_name, pem_url)), Some((_, p7b_url))) = (parse_link(cells[1]), parse_link(cells[2])) else {
+        let (Some((pem_name, pem_url)), Some((_, p7b_url))) =
+            (parse_link(cells[1]), parse_link(cells[2]))
+        else {
             continue;
         };
-        let Some(code) = pem_name.strip_suffix("-bundle.pem") else { continue };
+        let Some(code) = pem_name.strip_suffix("-bundle.pem") else {
+            continue;
+        };
         page.rows.push(PageRow {
             label: cells[0].trim().to_string(),
             code: code.to_string(),
@@ -87,9 +99,15 @@ pub fn parse(text: &str) -> Page {
     };
     for (i, p) in paragraphs.iter().enumerate() {
         if p.contains("contain the following root CA certificates") {
-            page.all_cas = bullets_after(i).iter().flat_map(|b| backticked(b)).collect();
+            page.all_cas = bullets_after(i)
+                .iter()
+                .flat_map(|b| backticked(b))
+                .collect();
         } else if p.contains("not available in the following Regions") {
-            page.limited_cas = backticked(p).into_iter().filter(|c| c.starts_with("rds-ca-")).collect();
+            page.limited_cas = backticked(p)
+                .into_iter()
+                .filter(|c| c.starts_with("rds-ca-"))
+                .collect();
             page.limited_regions = bullets_after(i);
         }
     }
@@ -104,11 +122,22 @@ pub enum Difference {
     /// In the data file, not on the page.
     Removed { code: String, name: String },
     /// A field differs. `known` holds the data file's correction when the difference is deliberate.
-    Field { code: String, field: String, page: String, data: String, known: Option<Correction> },
+    Field {
+        code: String,
+        field: String,
+        page: String,
+        data: String,
+        known: Option<Correction>,
+    },
     /// The page names a region (in the list of regions without some CAs) that its table does not have.
     UnknownName { label: String },
     /// A partition's global bundle row is missing or differs.
-    Global { partition: String, field: String, page: String, data: String },
+    Global {
+        partition: String,
+        field: String,
+        page: String,
+        data: String,
+    },
 }
 
 impl Difference {
@@ -140,19 +169,38 @@ impl fmt::Display for Difference {
     }
 }
 
-fn field_diff(code: &str, field: &str, page: String, data: String, corrections: &[Correction]) -> Option<Difference> {
+fn field_diff(
+    code: &str,
+    field: &str,
+    page: String,
+    data: String,
+    corrections: &[Correction],
+) -> Option<Difference> {
     if page == data {
         return None;
     }
-    let known = corrections.iter().find(|c| c.field == field && c.page_says == page).cloned();
-    Some(Difference::Field { code: code.into(), field: field.into(), page, data, known })
+    let known = corrections
+        .iter()
+        .find(|c| c.field == field && c.page_says == page)
+        .cloned();
+    Some(Difference::Field {
+        code: code.into(),
+        field: field.into(),
+        page,
+        data,
+        known,
+    })
 }
 
 /// Compares the page with the table. Regions come in the page's order, then removed ones.
 pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
     let mut out = Vec::new();
     for p in &table.partitions {
-        match page.rows.iter().find(|r| r.code == "global" && r.pem_url.contains(&p.truststore_host)) {
+        match page
+            .rows
+            .iter()
+            .find(|r| r.code == "global" && r.pem_url.contains(&p.truststore_host))
+        {
             None => out.push(Difference::Global {
                 partition: p.id.clone(),
                 field: "row".into(),
@@ -160,9 +208,17 @@ pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
                 data: p.global_pem_url.clone(),
             }),
             Some(row) => {
-                for (field, page_v, data_v) in [("pem_url", &row.pem_url, &p.global_pem_url), ("p7b_url", &row.p7b_url, &p.global_p7b_url)] {
+                for (field, page_v, data_v) in [
+                    ("pem_url", &row.pem_url, &p.global_pem_url),
+                    ("p7b_url", &row.p7b_url, &p.global_p7b_url),
+                ] {
                     if page_v != data_v {
-                        out.push(Difference::Global { partition: p.id.clone(), field: field.into(), page: page_v.clone(), data: data_v.clone() });
+                        out.push(Difference::Global {
+                            partition: p.id.clone(),
+                            field: field.into(),
+                            page: page_v.clone(),
+                            data: data_v.clone(),
+                        });
                     }
                 }
             }
@@ -170,25 +226,57 @@ pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
     }
     for row in page.rows.iter().filter(|r| r.code != "global") {
         let Some(region) = table.region(&row.code) else {
-            out.push(Difference::Added { code: row.code.clone(), label: row.label.clone() });
+            out.push(Difference::Added {
+                code: row.code.clone(),
+                label: row.label.clone(),
+            });
             continue;
         };
         let c = &region.corrections;
-        out.extend(field_diff(&region.code, "name", row.label.clone(), region.name.clone(), c));
-        out.extend(field_diff(&region.code, "pem_url", row.pem_url.clone(), region.pem_url.clone(), c));
-        out.extend(field_diff(&region.code, "p7b_url", row.p7b_url.clone(), region.p7b_url.clone(), c));
+        out.extend(field_diff(
+            &region.code,
+            "name",
+            row.label.clone(),
+            region.name.clone(),
+            c,
+        ));
+        out.extend(field_diff(
+            &region.code,
+            "pem_url",
+            row.pem_url.clone(),
+            region.pem_url.clone(),
+            c,
+        ));
+        out.extend(field_diff(
+            &region.code,
+            "p7b_url",
+            row.p7b_url.clone(),
+            region.p7b_url.clone(),
+            c,
+        ));
         if !page.all_cas.is_empty() {
-            out.extend(field_diff(&region.code, "cas", page.cas_for(&row.label).join(", "), region.cas.join(", "), c));
+            out.extend(field_diff(
+                &region.code,
+                "cas",
+                page.cas_for(&row.label).join(", "),
+                region.cas.join(", "),
+                c,
+            ));
         }
     }
     for region in &table.regions {
         if !page.rows.iter().any(|r| r.code == region.code) {
-            out.push(Difference::Removed { code: region.code.clone(), name: region.name.clone() });
+            out.push(Difference::Removed {
+                code: region.code.clone(),
+                name: region.name.clone(),
+            });
         }
     }
     for label in &page.limited_regions {
         if !page.rows.iter().any(|r| &r.label == label) {
-            out.push(Difference::UnknownName { label: label.clone() });
+            out.push(Difference::UnknownName {
+                label: label.clone(),
+            });
         }
     }
     out

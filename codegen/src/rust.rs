@@ -59,17 +59,36 @@ pub fn generate(table: &Table) -> String {
 
     // CaId
     out.push_str("/// The RDS certificate authorities, as named by `ca_cert_identifier`.\n");
-    out.push_str("#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\npub enum CaId {\n");
+    out.push_str(
+        "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\npub enum CaId {\n",
+    );
     for ca in &table.cas {
         let _ = writeln!(out, "    /// `{}`\n    {},", ca.id, ca_variant(&ca.id));
     }
     out.push_str("}\n\nimpl CaId {\n");
-    let all: Vec<String> = table.cas.iter().map(|c| format!("CaId::{}", ca_variant(&c.id))).collect();
-    let _ = writeln!(out, "    /// Every CA, in the data file's order.\n    pub const ALL: &'static [CaId] = &[{}];", all.join(", "));
-    let _ = writeln!(out, "    /// The CA RDS uses when none is chosen.\n    pub const DEFAULT: CaId = CaId::{};", ca_variant(&table.default_ca().id));
+    let all: Vec<String> = table
+        .cas
+        .iter()
+        .map(|c| format!("CaId::{}", ca_variant(&c.id)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "    /// Every CA, in the data file's order.\n    pub const ALL: &'static [CaId] = &[{}];",
+        all.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "    /// The CA RDS uses when none is chosen.\n    pub const DEFAULT: CaId = CaId::{};",
+        ca_variant(&table.default_ca().id)
+    );
     out.push_str("    /// The identifier as AWS spells it.\n    pub const fn as_str(self) -> &'static str {\n        match self {\n");
     for ca in &table.cas {
-        let _ = writeln!(out, "            CaId::{} => {},", ca_variant(&ca.id), lit(&ca.id));
+        let _ = writeln!(
+            out,
+            "            CaId::{} => {},",
+            ca_variant(&ca.id),
+            lit(&ca.id)
+        );
     }
     out.push_str("        }\n    }\n}\n\n");
 
@@ -95,7 +114,11 @@ pub fn generate(table: &Table) -> String {
     }
     let _ = writeln!(out, "/// Partition id → partition.\npub static PARTITIONS: phf::Map<&'static str, Partition> = {};\n", map.build());
     let ids: Vec<String> = partitions.iter().map(|p| lit(&p.id)).collect();
-    let _ = writeln!(out, "/// Partition ids, sorted.\npub static PARTITION_IDS: &[&str] = &[{}];\n", ids.join(", "));
+    let _ = writeln!(
+        out,
+        "/// Partition ids, sorted.\npub static PARTITION_IDS: &[&str] = &[{}];\n",
+        ids.join(", ")
+    );
 
     // CAs
     let mut cas: Vec<_> = table.cas.iter().collect();
@@ -132,9 +155,17 @@ pub fn generate(table: &Table) -> String {
     for (r, v) in regions.iter().zip(&values) {
         map.entry(r.code.as_str(), v.clone());
     }
-    let _ = writeln!(out, "/// Region code → region.\npub static REGIONS: phf::Map<&'static str, Region> = {};\n", map.build());
+    let _ = writeln!(
+        out,
+        "/// Region code → region.\npub static REGIONS: phf::Map<&'static str, Region> = {};\n",
+        map.build()
+    );
     let codes: Vec<String> = regions.iter().map(|r| lit(&r.code)).collect();
-    let _ = writeln!(out, "/// Region codes, sorted.\npub static REGION_CODES: &[&str] = &[{}];", codes.join(", "));
+    let _ = writeln!(
+        out,
+        "/// Region codes, sorted.\npub static REGION_CODES: &[&str] = &[{}];",
+        codes.join(", ")
+    );
     out
 }
 

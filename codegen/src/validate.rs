@@ -26,7 +26,11 @@ pub struct TableError {
 
 impl fmt::Display for TableError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file, self.line, self.field, self.message
+        )
     }
 }
 
@@ -47,7 +51,11 @@ pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
 
 /// Parses and validates `text`; `file` is only used in error messages.
 pub fn parse(file: &str, text: &str) -> Result<Table, Vec<TableError>> {
-    let mut ctx = Ctx { file, text, errors: Vec::new() };
+    let mut ctx = Ctx {
+        file,
+        text,
+        errors: Vec::new(),
+    };
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
@@ -159,7 +167,11 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn line(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
     }
 
     fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
@@ -177,16 +189,30 @@ impl Ctx<'_> {
         let partitions = self.check_partitions(raw.partition, &source_ids);
         let cas = self.check_cas(raw.ca, &source_ids, &partitions);
         let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
-        Table { sources, partitions, cas, regions }
+        Table {
+            sources,
+            partitions,
+            cas,
+            regions,
+        }
     }
 
-    fn check_source_ref(&mut self, ids: &BTreeSet<String>, source: &Spanned<String>, field: String) {
+    fn check_source_ref(
+        &mut self,
+        ids: &BTreeSet<String>,
+        source: &Spanned<String>,
+        field: String,
+    ) {
         if !ids.contains(source.get_ref()) {
             let known: Vec<&str> = ids.iter().map(String::as_str).collect();
             self.err(
                 source.span(),
                 field,
-                format!("unknown source {:?}; declared sources: {}", source.get_ref(), known.join(", ")),
+                format!(
+                    "unknown source {:?}; declared sources: {}",
+                    source.get_ref(),
+                    known.join(", ")
+                ),
             );
         }
     }
@@ -195,14 +221,27 @@ impl Ctx<'_> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         if raw.is_empty() {
-            self.err(0..0, "source", "the file declares no [[source]]: every fact must say where it came from");
+            self.err(
+                0..0,
+                "source",
+                "the file declares no [[source]]: every fact must say where it came from",
+            );
         }
         for (i, s) in raw.into_iter().enumerate() {
             let s = s.into_inner();
             if !seen.insert(s.id.get_ref().clone()) {
-                self.err(s.id.span(), format!("source[{i}].id"), format!("duplicate source id {:?}", s.id.get_ref()));
+                self.err(
+                    s.id.span(),
+                    format!("source[{i}].id"),
+                    format!("duplicate source id {:?}", s.id.get_ref()),
+                );
             }
-            out.push(Source { id: s.id.into_inner(), title: s.title, url: s.url, retrieved: s.retrieved });
+            out.push(Source {
+                id: s.id.into_inner(),
+                title: s.title,
+                url: s.url,
+                retrieved: s.retrieved,
+            });
         }
         out
     }
@@ -221,10 +260,18 @@ impl Ctx<'_> {
                 self.err(
                     c.field.span(),
                     format!("{owner}.correction[{j}].field"),
-                    format!("{:?} is not a correctable field; expected one of: {}", c.field.get_ref(), fields.join(", ")),
+                    format!(
+                        "{:?} is not a correctable field; expected one of: {}",
+                        c.field.get_ref(),
+                        fields.join(", ")
+                    ),
                 );
             }
-            self.check_source_ref(sources, &c.source, format!("{owner}.correction[{j}].source"));
+            self.check_source_ref(
+                sources,
+                &c.source,
+                format!("{owner}.correction[{j}].source"),
+            );
             out.push(Correction {
                 field: c.field.into_inner(),
                 page_says: c.page_says,
@@ -235,7 +282,11 @@ impl Ctx<'_> {
         out
     }
 
-    fn check_partitions(&mut self, raw: Vec<Spanned<RawPartition>>, sources: &BTreeSet<String>) -> Vec<Partition> {
+    fn check_partitions(
+        &mut self,
+        raw: Vec<Spanned<RawPartition>>,
+        sources: &BTreeSet<String>,
+    ) -> Vec<Partition> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         if raw.is_empty() {
@@ -246,19 +297,41 @@ impl Ctx<'_> {
             let owner = format!("partition[{i}]");
             let id = p.id.get_ref().clone();
             if !is_partition_id(&id) {
-                self.err(p.id.span(), format!("{owner}.id"), format!("{id:?} is not a partition id (like \"aws\" or \"aws-us-gov\")"));
+                self.err(
+                    p.id.span(),
+                    format!("{owner}.id"),
+                    format!("{id:?} is not a partition id (like \"aws\" or \"aws-us-gov\")"),
+                );
             }
             if !seen.insert(id.clone()) {
-                self.err(p.id.span(), format!("{owner}.id"), format!("duplicate partition id {id:?}"));
+                self.err(
+                    p.id.span(),
+                    format!("{owner}.id"),
+                    format!("duplicate partition id {id:?}"),
+                );
             }
             let host = p.truststore_host.get_ref().clone();
             if host.is_empty() || host.contains('/') || host.contains(':') {
-                self.err(p.truststore_host.span(), format!("{owner}.truststore_host"), format!("{host:?} is not a bare host name"));
+                self.err(
+                    p.truststore_host.span(),
+                    format!("{owner}.truststore_host"),
+                    format!("{host:?} is not a bare host name"),
+                );
             }
-            for (field, url, ext) in [("global_pem_url", &p.global_pem_url, "pem"), ("global_p7b_url", &p.global_p7b_url, "p7b")] {
+            for (field, url, ext) in [
+                ("global_pem_url", &p.global_pem_url, "pem"),
+                ("global_p7b_url", &p.global_p7b_url, "p7b"),
+            ] {
                 let want = expected_bundle_url(&host, "global", ext);
                 if url.get_ref() != &want {
-                    self.err(url.span(), format!("{owner}.{field}"), format!("expected {want:?} (the truststore layout), found {:?}", url.get_ref()));
+                    self.err(
+                        url.span(),
+                        format!("{owner}.{field}"),
+                        format!(
+                            "expected {want:?} (the truststore layout), found {:?}",
+                            url.get_ref()
+                        ),
+                    );
                 }
             }
             self.check_source_ref(sources, &p.source, format!("{owner}.source"));
@@ -275,7 +348,12 @@ impl Ctx<'_> {
         out
     }
 
-    fn check_cas(&mut self, raw: Vec<Spanned<RawCa>>, sources: &BTreeSet<String>, partitions: &[Partition]) -> Vec<Ca> {
+    fn check_cas(
+        &mut self,
+        raw: Vec<Spanned<RawCa>>,
+        sources: &BTreeSet<String>,
+        partitions: &[Partition],
+    ) -> Vec<Ca> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let whole = raw.first().map(|c| c.span()).unwrap_or(0..0);
@@ -285,12 +363,24 @@ impl Ctx<'_> {
             let owner = format!("ca[{i}]");
             let id = c.id.get_ref().clone();
             if !is_ca_id(&id) {
-                self.err(c.id.span(), format!("{owner}.id"), format!("{id:?} is not a CA identifier (like \"rds-ca-rsa2048-g1\")"));
+                self.err(
+                    c.id.span(),
+                    format!("{owner}.id"),
+                    format!("{id:?} is not a CA identifier (like \"rds-ca-rsa2048-g1\")"),
+                );
             }
             if !seen.insert(id.clone()) {
-                self.err(c.id.span(), format!("{owner}.id"), format!("duplicate CA id {id:?}"));
+                self.err(
+                    c.id.span(),
+                    format!("{owner}.id"),
+                    format!("duplicate CA id {id:?}"),
+                );
             }
-            match (c.key_algorithm.get_ref().as_str(), c.key_size, c.curve.as_deref()) {
+            match (
+                c.key_algorithm.get_ref().as_str(),
+                c.key_size,
+                c.curve.as_deref(),
+            ) {
                 ("RSA", Some(_), None) | ("EC", None, Some(_)) => {}
                 (alg, _, _) => self.err(
                     c.key_algorithm.span(),
@@ -298,7 +388,9 @@ impl Ctx<'_> {
                     format!("{alg:?} needs key_size (RSA) or curve (EC), not both"),
                 ),
             }
-            let overrides = c.partition_signature_algorithm.unwrap_or_else(|| Spanned::new(0..0, BTreeMap::new()));
+            let overrides = c
+                .partition_signature_algorithm
+                .unwrap_or_else(|| Spanned::new(0..0, BTreeMap::new()));
             for p in overrides.get_ref().keys() {
                 if !partitions.iter().any(|x| &x.id == p) {
                     self.err(
@@ -309,13 +401,22 @@ impl Ctx<'_> {
                 }
             }
             if !c.root_common_name.get_ref().contains("{region}") {
-                self.err(c.root_common_name.span(), format!("{owner}.root_common_name"), "must contain the {region} placeholder");
+                self.err(
+                    c.root_common_name.span(),
+                    format!("{owner}.root_common_name"),
+                    "must contain the {region} placeholder",
+                );
             }
             if *c.default.get_ref() {
                 defaults.push((id.clone(), c.default.span(), owner.clone()));
             }
             self.check_source_ref(sources, &c.source, format!("{owner}.source"));
-            let corrections = self.check_corrections(c.correction, &owner, &["root_common_name", "signature_algorithm", "key_algorithm"], sources);
+            let corrections = self.check_corrections(
+                c.correction,
+                &owner,
+                &["root_common_name", "signature_algorithm", "key_algorithm"],
+                sources,
+            );
             out.push(Ca {
                 id,
                 key_algorithm: c.key_algorithm.into_inner(),
@@ -332,11 +433,23 @@ impl Ctx<'_> {
         }
         match defaults.len() {
             1 => {}
-            0 => self.err(whole, "ca.default", "no CA is marked `default = true`; exactly one must be"),
+            0 => self.err(
+                whole,
+                "ca.default",
+                "no CA is marked `default = true`; exactly one must be",
+            ),
             _ => {
                 let ids: Vec<&str> = defaults.iter().map(|d| d.0.as_str()).collect();
                 let (_, span, owner) = defaults[1].clone();
-                self.err(span, format!("{owner}.default"), format!("exactly one CA may be the default, found {}: {}", ids.len(), ids.join(", ")));
+                self.err(
+                    span,
+                    format!("{owner}.default"),
+                    format!(
+                        "exactly one CA may be the default, found {}: {}",
+                        ids.len(),
+                        ids.join(", ")
+                    ),
+                );
             }
         }
         out
@@ -360,42 +473,89 @@ impl Ctx<'_> {
                 self.err(r.code.span(), format!("{owner}.code"), format!("{code:?} is not an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")"));
             }
             if !seen.insert(code.clone()) {
-                self.err(r.code.span(), format!("{owner}.code"), format!("duplicate region code {code:?}"));
+                self.err(
+                    r.code.span(),
+                    format!("{owner}.code"),
+                    format!("duplicate region code {code:?}"),
+                );
             }
             if !names.insert(r.name.get_ref().clone()) {
-                self.err(r.name.span(), format!("{owner}.name"), format!("duplicate region name {:?}", r.name.get_ref()));
+                self.err(
+                    r.name.span(),
+                    format!("{owner}.name"),
+                    format!("duplicate region name {:?}", r.name.get_ref()),
+                );
             }
             let partition = partitions.iter().find(|p| &p.id == r.partition.get_ref());
             match partition {
                 None => {
                     let known: Vec<&str> = partitions.iter().map(|p| p.id.as_str()).collect();
-                    self.err(r.partition.span(), format!("{owner}.partition"), format!("unknown partition {:?}; declared: {}", r.partition.get_ref(), known.join(", ")));
+                    self.err(
+                        r.partition.span(),
+                        format!("{owner}.partition"),
+                        format!(
+                            "unknown partition {:?}; declared: {}",
+                            r.partition.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
                 }
                 Some(p) => {
-                    for (field, url, ext) in [("pem_url", &r.pem_url, "pem"), ("p7b_url", &r.p7b_url, "p7b")] {
+                    for (field, url, ext) in [
+                        ("pem_url", &r.pem_url, "pem"),
+                        ("p7b_url", &r.p7b_url, "p7b"),
+                    ] {
                         let want = expected_bundle_url(&p.truststore_host, &code, ext);
                         if url.get_ref() != &want {
-                            self.err(url.span(), format!("{owner}.{field}"), format!("expected {want:?} (the truststore layout), found {:?}", url.get_ref()));
+                            self.err(
+                                url.span(),
+                                format!("{owner}.{field}"),
+                                format!(
+                                    "expected {want:?} (the truststore layout), found {:?}",
+                                    url.get_ref()
+                                ),
+                            );
                         }
                     }
                 }
             }
             if r.cas.get_ref().is_empty() {
-                self.err(r.cas.span(), format!("{owner}.cas"), "a region must offer at least one CA");
+                self.err(
+                    r.cas.span(),
+                    format!("{owner}.cas"),
+                    "a region must offer at least one CA",
+                );
             }
             let mut offered = Vec::new();
             for ca in r.cas.get_ref() {
                 if !cas.iter().any(|c| &c.id == ca.get_ref()) {
                     let known: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
-                    self.err(ca.span(), format!("{owner}.cas"), format!("unknown CA {:?}; declared CAs: {}", ca.get_ref(), known.join(", ")));
+                    self.err(
+                        ca.span(),
+                        format!("{owner}.cas"),
+                        format!(
+                            "unknown CA {:?}; declared CAs: {}",
+                            ca.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
                 } else if offered.contains(ca.get_ref()) {
-                    self.err(ca.span(), format!("{owner}.cas"), format!("CA {:?} is listed twice", ca.get_ref()));
+                    self.err(
+                        ca.span(),
+                        format!("{owner}.cas"),
+                        format!("CA {:?} is listed twice", ca.get_ref()),
+                    );
                 } else {
                     offered.push(ca.get_ref().clone());
                 }
             }
             self.check_source_ref(sources, &r.source, format!("{owner}.source"));
-            let corrections = self.check_corrections(r.correction, &owner, &["name", "pem_url", "p7b_url", "cas", "code"], sources);
+            let corrections = self.check_corrections(
+                r.correction,
+                &owner,
+                &["name", "pem_url", "p7b_url", "cas", "code"],
+                sources,
+            );
             out.push(Region {
                 code,
                 name: r.name.into_inner(),
@@ -420,14 +580,23 @@ pub fn is_region_code(code: &str) -> bool {
     }
     let (last, words) = parts.split_last().expect("at least three parts");
     let number_ok = !last.is_empty() && last.len() <= 2 && last.bytes().all(|b| b.is_ascii_digit());
-    let words_ok = words.iter().all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+    let words_ok = words
+        .iter()
+        .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
     number_ok && words_ok && words[0].len() == 2
 }
 
 fn is_partition_id(id: &str) -> bool {
-    id == "aws" || (id.starts_with("aws-") && id[4..].split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())))
+    id == "aws"
+        || (id.starts_with("aws-")
+            && id[4..]
+                .split('-')
+                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())))
 }
 
 fn is_ca_id(id: &str) -> bool {
-    id.starts_with("rds-ca-") && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    id.starts_with("rds-ca-")
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

@@ -10,9 +10,16 @@ fn root() -> PathBuf {
 
 /// The seed page lives beside the repository in ../shared (CI has it); its absence is a failure.
 fn seed_page() -> String {
-    let dir = std::env::var_os("RDSCA_SEED_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/seed"));
+    let dir = std::env::var_os("RDSCA_SEED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/seed"));
     let path = dir.join("000_104617fff4187aa9.txt");
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("the seed page {} is needed by this test: {e}", path.display()));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "the seed page {} is needed by this test: {e}",
+            path.display()
+        )
+    });
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
@@ -25,11 +32,21 @@ fn the_seed_page_parses() {
     let page = parse(&seed_page());
     assert_eq!(page.rows.iter().filter(|r| r.code != "global").count(), 34);
     assert_eq!(page.rows.iter().filter(|r| r.code == "global").count(), 2);
-    assert_eq!(page.all_cas, ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]);
+    assert_eq!(
+        page.all_cas,
+        ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]
+    );
     assert_eq!(page.limited_cas, ["rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]);
     assert_eq!(
         page.limited_regions,
-        ["Asia Pacific (Mumbai)", "Asia Pacific (Melbourne)", "Canada West (Calgary)", "Europe (Zurich)", "Europe (Spain)", "Israel (Tel Aviv)"]
+        [
+            "Asia Pacific (Mumbai)",
+            "Asia Pacific (Melbourne)",
+            "Canada West (Calgary)",
+            "Europe (Zurich)",
+            "Europe (Spain)",
+            "Israel (Tel Aviv)"
+        ]
     );
 }
 
@@ -48,10 +65,21 @@ fn the_seed_pages_known_errors_are_reported_not_adopted() {
 #[test]
 fn a_new_region_on_the_page_is_an_addition() {
     let row = "Asia Pacific (Taipei) | [ap-east-2-bundle.pem](https://truststore.pki.rds.amazonaws.com/ap-east-2/ap-east-2-bundle.pem) | [ap-east-2-bundle.p7b](https://truststore.pki.rds.amazonaws.com/ap-east-2/ap-east-2-bundle.p7b)  \n";
-    let page = seed_page().replacen("US East (N. Virginia) |", &format!("{row}US East (N. Virginia) |"), 1);
+    let page = seed_page().replacen(
+        "US East (N. Virginia) |",
+        &format!("{row}US East (N. Virginia) |"),
+        1,
+    );
     let diffs = diff(&table(), &parse(&page));
-    let new: Vec<String> = diffs.iter().filter(|d| !d.is_known()).map(|d| d.to_string()).collect();
-    assert_eq!(new, ["+ ap-east-2 (Asia Pacific (Taipei)): on the page, not in the data file"]);
+    let new: Vec<String> = diffs
+        .iter()
+        .filter(|d| !d.is_known())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        new,
+        ["+ ap-east-2 (Asia Pacific (Taipei)): on the page, not in the data file"]
+    );
 }
 
 #[test]
@@ -61,10 +89,20 @@ fn removed_regions_changed_urls_and_ca_availability_are_new_differences() {
         .filter(|l| !l.starts_with("Africa (Cape Town) |"))
         .collect::<Vec<_>>()
         .join("\n")
-        .replace("eu-west-3/eu-west-3-bundle.p7b)", "eu-west-3/eu-west-3-bundle-v2.p7b)")
-        .replace("  * Israel (Tel Aviv)\n", "  * Israel (Tel Aviv)\n\n  * Europe (Paris)\n");
+        .replace(
+            "eu-west-3/eu-west-3-bundle.p7b)",
+            "eu-west-3/eu-west-3-bundle-v2.p7b)",
+        )
+        .replace(
+            "  * Israel (Tel Aviv)\n",
+            "  * Israel (Tel Aviv)\n\n  * Europe (Paris)\n",
+        );
     let diffs = diff(&table(), &parse(&page));
-    let new: Vec<String> = diffs.iter().filter(|d| !d.is_known()).map(|d| d.to_string()).collect();
+    let new: Vec<String> = diffs
+        .iter()
+        .filter(|d| !d.is_known())
+        .map(|d| d.to_string())
+        .collect();
     assert_eq!(
         new,
         [
@@ -77,13 +115,24 @@ fn removed_regions_changed_urls_and_ca_availability_are_new_differences() {
 
 #[test]
 fn the_command_exits_zero_on_known_differences_only() {
-    let dir = std::env::var_os("RDSCA_SEED_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/seed"));
+    let dir = std::env::var_os("RDSCA_SEED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/seed"));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdsca-codegen"))
         .args(["--root", root().to_str().unwrap(), "diff-page"])
         .arg(dir.join("000_104617fff4187aa9.txt"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.ends_with("34 regions on the page, 34 in the data file; 5 known corrections, 0 new differences\n"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.ends_with(
+            "34 regions on the page, 34 in the data file; 5 known corrections, 0 new differences\n"
+        ),
+        "{stdout}"
+    );
 }

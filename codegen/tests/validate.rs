@@ -70,7 +70,10 @@ fn only_error(text: &str) -> String {
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).expect("needle in text") + 1
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in text")
+        + 1
 }
 
 #[test]
@@ -82,17 +85,37 @@ fn the_good_file_parses() {
 
 #[test]
 fn duplicate_region_code() {
-    let bad = GOOD.replacen("code = \"eu-west-1\"", "code = \"us-east-1\"", 1).replace("/eu-west-1/eu-west-1-bundle", "/us-east-1/us-east-1-bundle");
+    let bad = GOOD
+        .replacen("code = \"eu-west-1\"", "code = \"us-east-1\"", 1)
+        .replace("/eu-west-1/eu-west-1-bundle", "/us-east-1/us-east-1-bundle");
     let e = only_error(&bad);
-    let line = bad.lines().enumerate().filter(|(_, l)| l.contains("code = \"us-east-1\"")).nth(1).unwrap().0 + 1;
-    assert_eq!(e, format!("test.toml:{line}: region[1] (us-east-1).code: duplicate region code \"us-east-1\""));
+    let line = bad
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("code = \"us-east-1\""))
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    assert_eq!(
+        e,
+        format!(
+            "test.toml:{line}: region[1] (us-east-1).code: duplicate region code \"us-east-1\""
+        )
+    );
 }
 
 #[test]
 fn region_code_syntax() {
     let bad = GOOD.replace("eu-west-1", "EU_West-1");
     let e = only_error(&bad);
-    assert!(e.starts_with(&format!("test.toml:{}: region[1] (EU_West-1).code: \"EU_West-1\" is not an AWS region code", line_of(&bad, "code = \"EU_West-1\""))), "{e}");
+    assert!(
+        e.starts_with(&format!(
+            "test.toml:{}: region[1] (EU_West-1).code: \"EU_West-1\" is not an AWS region code",
+            line_of(&bad, "code = \"EU_West-1\"")
+        )),
+        "{e}"
+    );
 }
 
 #[test]
@@ -120,7 +143,10 @@ fn global_url_must_follow_the_truststore_layout() {
 
 #[test]
 fn every_referenced_ca_exists() {
-    let bad = GOOD.replace("cas = [\"rds-ca-rsa2048-g1\"]", "cas = [\"rds-ca-rsa2048-g2\"]");
+    let bad = GOOD.replace(
+        "cas = [\"rds-ca-rsa2048-g1\"]",
+        "cas = [\"rds-ca-rsa2048-g2\"]",
+    );
     let e = only_error(&bad);
     assert_eq!(
         e,
@@ -133,15 +159,23 @@ fn every_referenced_ca_exists() {
 
 #[test]
 fn unknown_partition() {
-    let bad = GOOD.replacen("partition = \"aws\"\npem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1", "partition = \"aws-cn\"\npem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1", 1);
+    let bad = GOOD.replacen(
+        "partition = \"aws\"\npem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1",
+        "partition = \"aws-cn\"\npem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1",
+        1,
+    );
     let e = only_error(&bad);
-    assert!(e.contains("region[1] (eu-west-1).partition: unknown partition \"aws-cn\"; declared: aws"), "{e}");
+    assert!(
+        e.contains("region[1] (eu-west-1).partition: unknown partition \"aws-cn\"; declared: aws"),
+        "{e}"
+    );
 }
 
 #[test]
 fn exactly_one_default_ca() {
     let none = GOOD.replace("default = true", "default = false");
-    assert!(only_error(&none).ends_with("ca.default: no CA is marked `default = true`; exactly one must be"));
+    assert!(only_error(&none)
+        .ends_with("ca.default: no CA is marked `default = true`; exactly one must be"));
     let two = GOOD.replace("default = false", "default = true");
     let e = only_error(&two);
     assert_eq!(
@@ -155,9 +189,16 @@ fn exactly_one_default_ca() {
 
 #[test]
 fn unknown_source() {
-    let bad = GOOD.replacen("source = \"page\"\n\n[[region]]\ncode = \"eu-west-1\"", "source = \"blog\"\n\n[[region]]\ncode = \"eu-west-1\"", 1);
+    let bad = GOOD.replacen(
+        "source = \"page\"\n\n[[region]]\ncode = \"eu-west-1\"",
+        "source = \"blog\"\n\n[[region]]\ncode = \"eu-west-1\"",
+        1,
+    );
     let e = only_error(&bad);
-    assert!(e.contains("region[0] (us-east-1).source: unknown source \"blog\"; declared sources: page"), "{e}");
+    assert!(
+        e.contains("region[0] (us-east-1).source: unknown source \"blog\"; declared sources: page"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -168,31 +209,65 @@ fn unknown_field_and_syntax_errors_name_the_line() {
     assert!(e.contains("unknown field `nmae`"), "{e}");
     let bad = GOOD.replace("name = \"Europe (Ireland)\"", "name = \"Europe (Ireland)");
     let e = only_error(&bad);
-    assert!(e.starts_with(&format!("test.toml:{}: (syntax):", line_of(&bad, "name = \"Europe (Ireland)"))), "{e}");
+    assert!(
+        e.starts_with(&format!(
+            "test.toml:{}: (syntax):",
+            line_of(&bad, "name = \"Europe (Ireland)")
+        )),
+        "{e}"
+    );
 }
 
 #[test]
 fn correction_must_name_a_correctable_field() {
     let bad = format!("{GOOD}\n[[region.correction]]\nfield = \"colour\"\npage_says = \"x\"\nwhy = \"y\"\nsource = \"page\"\n");
     let e = only_error(&bad);
-    assert!(e.contains("region[1] (eu-west-1).correction[0].field: \"colour\" is not a correctable field"), "{e}");
+    assert!(
+        e.contains(
+            "region[1] (eu-west-1).correction[0].field: \"colour\" is not a correctable field"
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn all_problems_are_reported_at_once() {
-    let bad = GOOD.replace("cas = [\"rds-ca-rsa2048-g1\"]", "cas = [\"nope\"]").replace("default = true", "default = false");
+    let bad = GOOD
+        .replace("cas = [\"rds-ca-rsa2048-g1\"]", "cas = [\"nope\"]")
+        .replace("default = true", "default = false");
     assert_eq!(errors(&bad).len(), 2);
 }
 
 #[test]
 fn the_repository_data_file_is_valid() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let t = rdsca_codegen::load(&std::path::Path::new(root).join(rdsca_codegen::DATA_FILE)).unwrap();
+    let t =
+        rdsca_codegen::load(&std::path::Path::new(root).join(rdsca_codegen::DATA_FILE)).unwrap();
     assert_eq!(t.regions.len(), 34);
-    assert_eq!(t.regions.iter().filter(|r| r.partition == "aws-us-gov").count(), 2);
-    let corrected: Vec<(&str, &str)> = t.regions.iter().flat_map(|r| r.corrections.iter().map(move |c| (r.code.as_str(), c.field.as_str()))).collect();
+    assert_eq!(
+        t.regions
+            .iter()
+            .filter(|r| r.partition == "aws-us-gov")
+            .count(),
+        2
+    );
+    let corrected: Vec<(&str, &str)> = t
+        .regions
+        .iter()
+        .flat_map(|r| {
+            r.corrections
+                .iter()
+                .map(move |c| (r.code.as_str(), c.field.as_str()))
+        })
+        .collect();
     assert_eq!(
         corrected,
-        [("ap-southeast-7", "pem_url"), ("ap-southeast-7", "p7b_url"), ("mx-central-1", "pem_url"), ("mx-central-1", "p7b_url"), ("sa-east-1", "name")]
+        [
+            ("ap-southeast-7", "pem_url"),
+            ("ap-southeast-7", "p7b_url"),
+            ("mx-central-1", "pem_url"),
+            ("mx-central-1", "p7b_url"),
+            ("sa-east-1", "name")
+        ]
     );
 }

@@ -21,7 +21,9 @@ fn lookups(c: &mut Criterion) {
             }
         })
     });
-    c.bench_function("unknown region with suggestions", |b| b.iter(|| black_box(Region::lookup(black_box("eu-west-9")))));
+    c.bench_function("unknown region with suggestions", |b| {
+        b.iter(|| black_box(Region::lookup(black_box("eu-west-9"))))
+    });
 }
 
 criterion_group!(benches, lookups);

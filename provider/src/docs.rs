@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, FunctionSchema, Parameter, Schema, Type};
+use tf_provider::schema::{
+    Attribute, AttributeConstraint, AttributeType, FunctionSchema, Parameter, Schema, Type,
+};
 use tf_provider::{Diagnostics, DynamicProvider};
 
 const PROVIDER: &str = "rdsca";
@@ -68,7 +70,12 @@ pub fn schema_markdown(schema: &Schema) -> String {
         let title = ["Required", "Optional", "Read-Only"][group as usize];
         let _ = write!(out, "\n### {title}\n\n");
         for (name, attr) in attrs {
-            let _ = writeln!(out, "- `{name}` ({}) {}", type_name(&attr.attr_type), attr.description.content.trim());
+            let _ = writeln!(
+                out,
+                "- `{name}` ({}) {}",
+                type_name(&attr.attr_type),
+                attr.description.content.trim()
+            );
         }
     }
     out
@@ -79,7 +86,10 @@ fn read_example(root: &Path, rel: &str) -> Result<String, String> {
 }
 
 fn example_block(root: &Path, rel: &str) -> Result<String, String> {
-    Ok(format!("```terraform\n{}\n```", read_example(root, rel)?.trim_end()))
+    Ok(format!(
+        "```terraform\n{}\n```",
+        read_example(root, rel)?.trim_end()
+    ))
 }
 
 fn front_matter(title: &str, description: &str) -> String {
@@ -88,15 +98,26 @@ fn front_matter(title: &str, description: &str) -> String {
 }
 
 /// Applies a template: `{{schema}}`, `{{description}}`, `{{example}}`, `{{example:<path>}}`.
-fn apply(root: &Path, template: &str, schema: &str, description: &str, example: Option<&str>) -> Result<String, String> {
-    let mut out = template.replace("{{schema}}", schema).replace("{{description}}", description);
+fn apply(
+    root: &Path,
+    template: &str,
+    schema: &str,
+    description: &str,
+    example: Option<&str>,
+) -> Result<String, String> {
+    let mut out = template
+        .replace("{{schema}}", schema)
+        .replace("{{description}}", description);
     if let Some(rel) = example {
         if out.contains("{{example}}") {
             out = out.replace("{{example}}", &example_block(root, rel)?);
         }
     }
     while let Some(start) = out.find("{{example:") {
-        let end = out[start..].find("}}").ok_or("unterminated {{example:...}} in a template")? + start;
+        let end = out[start..]
+            .find("}}")
+            .ok_or("unterminated {{example:...}} in a template")?
+            + start;
         let rel = out[start + 10..end].trim().to_string();
         out.replace_range(start..end + 2, &example_block(root, &rel)?);
     }
@@ -113,13 +134,29 @@ fn function_markdown(name: &str, f: &FunctionSchema) -> (String, String) {
     if let Some(v) = &f.variadic {
         params.push(format!("{}...", param(v)));
     }
-    let signature = format!("## Signature\n\n```text\n{name}({}) {}\n```\n", params.join(", "), fn_type_name(&f.return_type));
+    let signature = format!(
+        "## Signature\n\n```text\n{name}({}) {}\n```\n",
+        params.join(", "),
+        fn_type_name(&f.return_type)
+    );
     let mut args = String::from("## Arguments\n\n");
     for p in &f.parameters {
-        let _ = writeln!(args, "1. `{}` ({}) {}", p.name, fn_type_name(&p.param_type), p.description.content.trim());
+        let _ = writeln!(
+            args,
+            "1. `{}` ({}) {}",
+            p.name,
+            fn_type_name(&p.param_type),
+            p.description.content.trim()
+        );
     }
     if let Some(v) = &f.variadic {
-        let _ = writeln!(args, "1. `{}` (Variadic, {}) {}", v.name, fn_type_name(&v.param_type), v.description.content.trim());
+        let _ = writeln!(
+            args,
+            "1. `{}` (Variadic, {}) {}",
+            v.name,
+            fn_type_name(&v.param_type),
+            v.description.content.trim()
+        );
     }
     (signature, args)
 }
@@ -129,17 +166,35 @@ pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, 
     let mut diags = Diagnostics::default();
     let mut pages = Vec::new();
 
-    let schema = provider.schema(&mut diags).ok_or("the provider has no schema")?;
+    let schema = provider
+        .schema(&mut diags)
+        .ok_or("the provider has no schema")?;
     let description = schema.block.description.content.clone();
-    let index_template = template(root, "index.md.tmpl").ok_or("templates/index.md.tmpl is missing")?;
-    let text = apply(root, &index_template, &schema_markdown(&schema), &description, Some("examples/provider/provider.tf"))?;
-    pages.push(Page { path: "docs/index.md".into(), text });
+    let index_template =
+        template(root, "index.md.tmpl").ok_or("templates/index.md.tmpl is missing")?;
+    let text = apply(
+        root,
+        &index_template,
+        &schema_markdown(&schema),
+        &description,
+        Some("examples/provider/provider.tf"),
+    )?;
+    pages.push(Page {
+        path: "docs/index.md".into(),
+        text,
+    });
 
-    let mut data_sources: Vec<_> = provider.get_data_sources(&mut diags).unwrap_or_default().into_iter().collect();
+    let mut data_sources: Vec<_> = provider
+        .get_data_sources(&mut diags)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     data_sources.sort_by(|a, b| a.0.cmp(&b.0));
     for (short, ds) in data_sources {
         let name = format!("{PROVIDER}_{short}");
-        let schema = ds.schema(&mut diags).ok_or(format!("{name} has no schema"))?;
+        let schema = ds
+            .schema(&mut diags)
+            .ok_or(format!("{name} has no schema"))?;
         let description = schema.block.description.content.trim().to_string();
         let example = format!("examples/data-sources/{name}/data-source.tf");
         let default = format!(
@@ -147,14 +202,29 @@ pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, 
             front_matter(&format!("{name} Data Source - {BINARY}"), &description)
         );
         let tmpl = template(root, &format!("data-sources/{name}.md.tmpl")).unwrap_or(default);
-        let text = apply(root, &tmpl, &schema_markdown(&schema), &description, Some(&example))?;
-        pages.push(Page { path: format!("docs/data-sources/{name}.md").into(), text });
+        let text = apply(
+            root,
+            &tmpl,
+            &schema_markdown(&schema),
+            &description,
+            Some(&example),
+        )?;
+        pages.push(Page {
+            path: format!("docs/data-sources/{name}.md").into(),
+            text,
+        });
     }
 
-    let mut functions: Vec<_> = provider.get_functions(&mut diags).unwrap_or_default().into_iter().collect();
+    let mut functions: Vec<_> = provider
+        .get_functions(&mut diags)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     functions.sort_by(|a, b| a.0.cmp(&b.0));
     for (name, f) in functions {
-        let schema = f.schema(&mut diags).ok_or(format!("function {name} has no schema"))?;
+        let schema = f
+            .schema(&mut diags)
+            .ok_or(format!("function {name} has no schema"))?;
         let description = schema.description.content.trim().to_string();
         let (signature, args) = function_markdown(&name, &schema);
         let text = format!(
@@ -163,7 +233,10 @@ pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, 
             description,
             example_block(root, &format!("examples/functions/{name}/function.tf"))?
         );
-        pages.push(Page { path: format!("docs/functions/{name}.md").into(), text });
+        pages.push(Page {
+            path: format!("docs/functions/{name}.md").into(),
+            text,
+        });
     }
     if !diags.errors.is_empty() {
         return Err(format!("schema errors: {:?}", diags.errors));
@@ -177,7 +250,11 @@ pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, 
 }
 
 /// Writes the pages, or with `check` reports which are stale. Returns the stale/written paths.
-pub fn sync(root: &Path, provider: &dyn DynamicProvider, check: bool) -> Result<Vec<PathBuf>, String> {
+pub fn sync(
+    root: &Path,
+    provider: &dyn DynamicProvider,
+    check: bool,
+) -> Result<Vec<PathBuf>, String> {
     let mut changed = Vec::new();
     for page in render(root, provider)? {
         let path = root.join(&page.path);
@@ -209,7 +286,10 @@ mod tests {
     fn committed_docs_are_current() {
         let provider = RdsCaProvider::default();
         let stale = sync(&root(), &provider, true).unwrap();
-        assert!(stale.is_empty(), "stale docs: {stale:?}; run `cargo run -p terraform-provider-rdsca --bin rdsca-docs`");
+        assert!(
+            stale.is_empty(),
+            "stale docs: {stale:?}; run `cargo run -p terraform-provider-rdsca --bin rdsca-docs`"
+        );
     }
 
     #[test]
@@ -220,7 +300,10 @@ mod tests {
         assert!(optional < read_only);
         let region = md.find("- `region` (String)").unwrap();
         let partition = md.find("- `partition` (String)").unwrap();
-        assert!(optional < partition && partition < region && region < read_only, "{md}");
+        assert!(
+            optional < partition && partition < region && region < read_only,
+            "{md}"
+        );
         assert!(md.contains("- `available_ca_identifiers` (List of String)"));
     }
 }

@@ -25,12 +25,15 @@ pub fn level_from_env(value: Option<&str>) -> LevelFilter {
     }
 }
 
-const HCLOG_TIMESTAMP: &[time::format_description::FormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+const HCLOG_TIMESTAMP: &[time::format_description::FormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
 
 /// Installs the stderr logger when Terraform asked for provider logs.
 pub fn init() {
-    let var = std::env::var("TF_LOG_PROVIDER").or_else(|_| std::env::var("TF_LOG")).ok();
+    let var = std::env::var("TF_LOG_PROVIDER")
+        .or_else(|_| std::env::var("TF_LOG"))
+        .ok();
     let level = level_from_env(var.as_deref());
     if level == LevelFilter::OFF {
         return;
@@ -43,7 +46,9 @@ pub fn init() {
         .with_target("rdsca", level)
         .with_target("terraform_provider_rdsca", level)
         .with_target("tf_provider", level);
-    let _ = tracing_subscriber::registry().with(HclogLayer.with_filter(filter)).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(HclogLayer.with_filter(filter))
+        .try_init();
 }
 
 /// Formats each event as one hclog JSON line.
@@ -53,10 +58,12 @@ struct Fields(serde_json::Map<String, serde_json::Value>);
 
 impl Visit for Fields {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(key(field), serde_json::Value::String(format!("{value:?}")));
+        self.0
+            .insert(key(field), serde_json::Value::String(format!("{value:?}")));
     }
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(key(field), serde_json::Value::String(value.to_string()));
+        self.0
+            .insert(key(field), serde_json::Value::String(value.to_string()));
     }
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.0.insert(key(field), value.into());
@@ -70,11 +77,19 @@ impl Visit for Fields {
 }
 
 fn key(field: &Field) -> String {
-    if field.name() == "message" { "@message".into() } else { field.name().into() }
+    if field.name() == "message" {
+        "@message".into()
+    } else {
+        field.name().into()
+    }
 }
 
 /// One hclog line for an event at `level` with `fields` (which hold `@message`).
-pub fn hclog_line(level: &Level, module: &str, mut fields: serde_json::Map<String, serde_json::Value>) -> String {
+pub fn hclog_line(
+    level: &Level,
+    module: &str,
+    mut fields: serde_json::Map<String, serde_json::Value>,
+) -> String {
     let level = match *level {
         Level::TRACE => "trace",
         Level::DEBUG => "debug",

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
     // users must see our messages, not stack frames. Panics still honour RUST_BACKTRACE.
     std::env::set_var("RUST_LIB_BACKTRACE", "0");
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--version" || a == "-v" || a == "version") {
+    if args
+        .iter()
+        .any(|a| a == "--version" || a == "-v" || a == "version")
+    {
         println!("terraform-provider-rdsca {VERSION} (plugin protocol 6)");
         return ExitCode::SUCCESS;
     }
@@ -37,7 +40,10 @@ fn main() -> ExitCode {
     if let Err(e) = rdsca::socket_tuning::install() {
         tracing::warn!(error = %e, "cannot relay stdout; RPCs will be slower (Nagle's algorithm stays on)");
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("terraform-provider-rdsca: cannot start the async runtime: {e}");

@@ -7,7 +7,10 @@ use tf_provider::schema::Schema;
 use tf_provider::value::ValueEmpty;
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicFunction, Provider};
 
-use crate::data_sources::{bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource, regions::RegionsDataSource};
+use crate::data_sources::{
+    bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
+    regions::RegionsDataSource,
+};
 use crate::functions::{bundle_url::BundleUrl, ca_available::CaAvailable, validate_ca::ValidateCa};
 use crate::schema_util::block;
 
@@ -36,7 +39,10 @@ impl Provider for RdsCaProvider {
         Some(schema())
     }
 
-    fn get_data_sources(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
+    fn get_data_sources(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
             "bundle" => BundleDataSource,
             "regions" => RegionsDataSource,
@@ -44,7 +50,10 @@ impl Provider for RdsCaProvider {
         })
     }
 
-    fn get_functions(&self, _diags: &mut Diagnostics) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
+    fn get_functions(
+        &self,
+        _diags: &mut Diagnostics,
+    ) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
         Some(map! {
             "bundle_url" => BundleUrl,
             "ca_available" => CaAvailable,

@@ -2,10 +2,22 @@
 
 use std::collections::HashMap;
 
-use tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, Block, Description, Schema};
+use tf_provider::schema::{
+    Attribute, AttributeConstraint, AttributeType, Block, Description, Schema,
+};
 
-pub fn attribute(attr_type: AttributeType, constraint: AttributeConstraint, markdown: &str) -> Attribute {
-    Attribute { attr_type, description: Description::markdown(markdown), constraint, sensitive: false, deprecated: false }
+pub fn attribute(
+    attr_type: AttributeType,
+    constraint: AttributeConstraint,
+    markdown: &str,
+) -> Attribute {
+    Attribute {
+        attr_type,
+        description: Description::markdown(markdown),
+        constraint,
+        sensitive: false,
+        deprecated: false,
+    }
 }
 
 pub fn optional(attr_type: AttributeType, markdown: &str) -> Attribute {
@@ -29,7 +41,10 @@ pub fn block(markdown: &str, attributes: Vec<(&str, Attribute)>) -> Schema {
         version: 1,
         block: Block {
             version: 1,
-            attributes: attributes.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<HashMap<_, _>>(),
+            attributes: attributes
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<HashMap<_, _>>(),
             description: Description::markdown(markdown),
             ..Default::default()
         },
@@ -46,6 +61,12 @@ pub fn computed_object_list(markdown: &str, fields: Vec<(&str, AttributeType, &s
     for (name, _, field_doc) in &fields {
         doc.push_str(&format!("\n  - `{name}`: {field_doc}"));
     }
-    let object = fields.into_iter().map(|(k, t, _)| (k.to_string(), t)).collect::<HashMap<_, _>>();
-    computed(AttributeType::List(Box::new(AttributeType::Object(object))), &doc)
+    let object = fields
+        .into_iter()
+        .map(|(k, t, _)| (k.to_string(), t))
+        .collect::<HashMap<_, _>>();
+    computed(
+        AttributeType::List(Box::new(AttributeType::Object(object))),
+        &doc,
+    )
 }

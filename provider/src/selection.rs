@@ -32,10 +32,12 @@ pub struct Selection {
 
 impl Selection {
     pub fn pem_url(&self) -> &'static str {
-        self.region.map_or(self.partition.global_pem_url, |r| r.pem_url)
+        self.region
+            .map_or(self.partition.global_pem_url, |r| r.pem_url)
     }
     pub fn p7b_url(&self) -> &'static str {
-        self.region.map_or(self.partition.global_p7b_url, |r| r.p7b_url)
+        self.region
+            .map_or(self.partition.global_p7b_url, |r| r.p7b_url)
     }
     /// CAs a database can use: the region's, or every CA for a global bundle.
     pub fn available_cas(&self) -> &'static [CaId] {
@@ -44,15 +46,27 @@ impl Selection {
 }
 
 pub fn region(attribute: &'static str, code: &str) -> Result<&'static Region, Problem> {
-    Region::lookup(code).map_err(|u| Problem { attribute, summary: u.summary(), detail: u.detail() })
+    Region::lookup(code).map_err(|u| Problem {
+        attribute,
+        summary: u.summary(),
+        detail: u.detail(),
+    })
 }
 
 pub fn partition(attribute: &'static str, id: &str) -> Result<&'static Partition, Problem> {
-    Partition::lookup(id).map_err(|u| Problem { attribute, summary: u.summary(), detail: u.detail() })
+    Partition::lookup(id).map_err(|u| Problem {
+        attribute,
+        summary: u.summary(),
+        detail: u.detail(),
+    })
 }
 
 pub fn ca(attribute: &'static str, id: &str) -> Result<CaId, Problem> {
-    id.parse::<CaId>().map_err(|u| Problem { attribute, summary: u.summary(), detail: u.detail() })
+    id.parse::<CaId>().map_err(|u| Problem {
+        attribute,
+        summary: u.summary(),
+        detail: u.detail(),
+    })
 }
 
 /// The CA must be one the region offers.
@@ -76,10 +90,15 @@ pub fn offered(attribute: &'static str, region: &Region, ca: CaId) -> Result<(),
 
 /// Resolves the inputs of `rdsca_bundle`. `None` means the argument is unset (null); callers
 /// skip unknown values before calling. Every problem is reported, not only the first.
-pub fn select(region_code: Option<&str>, partition_id: Option<&str>, ca_id: Option<&str>) -> Result<Selection, Vec<Problem>> {
+pub fn select(
+    region_code: Option<&str>,
+    partition_id: Option<&str>,
+    ca_id: Option<&str>,
+) -> Result<Selection, Vec<Problem>> {
     let mut problems = Vec::new();
     let region = region_code.and_then(|c| region("region", c).map_err(|p| problems.push(p)).ok());
-    let partition = partition_id.and_then(|p| partition("partition", p).map_err(|p| problems.push(p)).ok());
+    let partition =
+        partition_id.and_then(|p| partition("partition", p).map_err(|p| problems.push(p)).ok());
     let ca = ca_id.and_then(|c| ca("ca_identifier", c).map_err(|p| problems.push(p)).ok());
 
     if let (Some(r), Some(p)) = (region, partition) {
@@ -107,7 +126,11 @@ pub fn select(region_code: Option<&str>, partition_id: Option<&str>, ca_id: Opti
         (None, Some(p)) => p,
         (None, None) => Partition::commercial(),
     };
-    Ok(Selection { region, partition, ca: ca.unwrap_or(CaId::DEFAULT) })
+    Ok(Selection {
+        region,
+        partition,
+        ca: ca.unwrap_or(CaId::DEFAULT),
+    })
 }
 
 #[cfg(test)]
@@ -119,16 +142,25 @@ mod tests {
         let s = select(Some("eu-west-2"), None, None).unwrap();
         assert_eq!(s.partition.id, "aws");
         assert_eq!(s.ca, CaId::DEFAULT);
-        assert_eq!(s.pem_url(), "https://truststore.pki.rds.amazonaws.com/eu-west-2/eu-west-2-bundle.pem");
+        assert_eq!(
+            s.pem_url(),
+            "https://truststore.pki.rds.amazonaws.com/eu-west-2/eu-west-2-bundle.pem"
+        );
     }
 
     #[test]
     fn no_region_means_the_partitions_global_bundle() {
         let s = select(None, Some("aws-us-gov"), None).unwrap();
-        assert_eq!(s.pem_url(), "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem");
+        assert_eq!(
+            s.pem_url(),
+            "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem"
+        );
         assert_eq!(s.available_cas().len(), CaId::ALL.len());
         let s = select(None, None, None).unwrap();
-        assert_eq!(s.p7b_url(), "https://truststore.pki.rds.amazonaws.com/global/global-bundle.p7b");
+        assert_eq!(
+            s.p7b_url(),
+            "https://truststore.pki.rds.amazonaws.com/global/global-bundle.p7b"
+        );
     }
 
     #[test]
@@ -137,16 +169,26 @@ mod tests {
         assert_eq!(problems.len(), 1);
         let p = &problems[0];
         assert_eq!(p.attribute, "ca_identifier");
-        assert_eq!(p.summary, "CA \"rds-ca-ecc384-g1\" is not offered in ap-south-1");
+        assert_eq!(
+            p.summary,
+            "CA \"rds-ca-ecc384-g1\" is not offered in ap-south-1"
+        );
         assert!(p.detail.contains("Asia Pacific (Mumbai)"), "{}", p.detail);
-        assert!(p.detail.ends_with("CAs offered in ap-south-1: rds-ca-rsa2048-g1."), "{}", p.detail);
+        assert!(
+            p.detail
+                .ends_with("CAs offered in ap-south-1: rds-ca-rsa2048-g1."),
+            "{}",
+            p.detail
+        );
     }
 
     #[test]
     fn conflicting_partition_is_an_error_on_partition() {
         let problems = select(Some("us-gov-west-1"), Some("aws"), None).unwrap_err();
         assert_eq!(problems[0].attribute, "partition");
-        assert!(problems[0].detail.contains("Region us-gov-west-1 is in partition \"aws-us-gov\", not \"aws\""));
+        assert!(problems[0]
+            .detail
+            .contains("Region us-gov-west-1 is in partition \"aws-us-gov\", not \"aws\""));
     }
 
     #[test]
@@ -154,6 +196,10 @@ mod tests {
         let problems = select(Some("us-east1"), Some("aws-cn"), Some("rds-ca-2019")).unwrap_err();
         let attrs: Vec<_> = problems.iter().map(|p| p.attribute).collect();
         assert_eq!(attrs, ["region", "partition", "ca_identifier"]);
-        assert!(problems[0].detail.contains("Did you mean \"us-east-1\"?"), "{}", problems[0].detail);
+        assert!(
+            problems[0].detail.contains("Did you mean \"us-east-1\"?"),
+            "{}",
+            problems[0].detail
+        );
     }
 }

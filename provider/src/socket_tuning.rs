@@ -26,7 +26,9 @@ pub fn install() -> std::io::Result<()> {
         return Err(std::io::Error::last_os_error());
     }
     drop(writer);
-    std::thread::Builder::new().name("stdout-relay".into()).spawn(move || relay(reader, real_stdout))?;
+    std::thread::Builder::new()
+        .name("stdout-relay".into())
+        .spawn(move || relay(reader, real_stdout))?;
     Ok(())
 }
 
@@ -42,7 +44,11 @@ fn relay(reader: std::io::PipeReader, real_stdout: OwnedFd) {
                 if is_handshake(&line) {
                     set_nodelay_on_listeners();
                 }
-                if out.write_all(line.as_bytes()).and_then(|_| out.flush()).is_err() {
+                if out
+                    .write_all(line.as_bytes())
+                    .and_then(|_| out.flush())
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -58,14 +64,28 @@ pub fn is_handshake(line: &str) -> bool {
 
 /// Sets `TCP_NODELAY` on every listening TCP socket of this process.
 fn set_nodelay_on_listeners() {
-    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else { return };
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
     for entry in entries.flatten() {
-        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<RawFd>().ok()) else { continue };
+        let Some(fd) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<RawFd>().ok())
+        else {
+            continue;
+        };
         if is_listening_tcp(fd) {
             let one: libc::c_int = 1;
             // SAFETY: setsockopt on a socket descriptor this process owns, with a c_int value.
             unsafe {
-                libc::setsockopt(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, (&one as *const libc::c_int).cast(), std::mem::size_of::<libc::c_int>() as libc::socklen_t);
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_TCP,
+                    libc::TCP_NODELAY,
+                    (&one as *const libc::c_int).cast(),
+                    std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+                );
             }
         }
     }
@@ -75,12 +95,21 @@ fn sockopt(fd: RawFd, level: libc::c_int, name: libc::c_int) -> Option<libc::c_i
     let mut value: libc::c_int = 0;
     let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: getsockopt writes at most `len` bytes into `value`; non-sockets fail with ENOTSOCK.
-    let rc = unsafe { libc::getsockopt(fd, level, name, (&mut value as *mut libc::c_int).cast(), &mut len) };
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            level,
+            name,
+            (&mut value as *mut libc::c_int).cast(),
+            &mut len,
+        )
+    };
     (rc == 0).then_some(value)
 }
 
 fn is_listening_tcp(fd: RawFd) -> bool {
-    sockopt(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN) == Some(1) && sockopt(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL) == Some(libc::IPPROTO_TCP)
+    sockopt(fd, libc::SOL_SOCKET, libc::SO_ACCEPTCONN) == Some(1)
+        && sockopt(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL) == Some(libc::IPPROTO_TCP)
 }
 
 #[cfg(test)]
@@ -103,7 +132,10 @@ mod tests {
         set_nodelay_on_listeners();
         let _client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (accepted, _) = listener.accept().unwrap();
-        assert!(accepted.nodelay().unwrap(), "the accepted socket must have TCP_NODELAY");
+        assert!(
+            accepted.nodelay().unwrap(),
+            "the accepted socket must have TCP_NODELAY"
+        );
         assert!(!is_listening_tcp(accepted.as_raw_fd()));
     }
 }

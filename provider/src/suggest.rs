@@ -18,18 +18,32 @@ pub struct UnknownValue {
 const MAX_SUGGESTIONS: usize = 4;
 
 impl UnknownValue {
-    pub fn new(kind: &'static str, value: &str, allowed: impl Iterator<Item = &'static str>) -> Self {
+    pub fn new(
+        kind: &'static str,
+        value: &str,
+        allowed: impl Iterator<Item = &'static str>,
+    ) -> Self {
         let mut allowed: Vec<&'static str> = allowed.collect();
         allowed.sort_unstable();
         let suggestions = closest(value, &allowed);
-        UnknownValue { kind, value: value.to_string(), suggestions, allowed }
+        UnknownValue {
+            kind,
+            value: value.to_string(),
+            suggestions,
+            allowed,
+        }
     }
 
     /// Adds suggestions from display names (`(name, code)` pairs) that contain the input, when the
     /// codes themselves gave no exact case-insensitive match.
     pub fn with_names(mut self, names: impl Iterator<Item = (&'static str, &'static str)>) -> Self {
         let needle = normalise(&self.value);
-        if needle.len() < 3 || self.suggestions.first().is_some_and(|s| normalise(s) == needle) {
+        if needle.len() < 3
+            || self
+                .suggestions
+                .first()
+                .is_some_and(|s| normalise(s) == needle)
+        {
             return self;
         }
         let by_name: Vec<&'static str> = names
@@ -44,7 +58,11 @@ impl UnknownValue {
 
     /// `Did you mean "a" or "b"?`, or nothing when there is no close match.
     pub fn did_you_mean(&self) -> Option<String> {
-        let quoted: Vec<String> = self.suggestions.iter().map(|s| format!("\"{s}\"")).collect();
+        let quoted: Vec<String> = self
+            .suggestions
+            .iter()
+            .map(|s| format!("\"{s}\""))
+            .collect();
         match quoted.as_slice() {
             [] => None,
             [one] => Some(format!("Did you mean {one}?")),
@@ -93,10 +111,17 @@ fn closest(value: &str, allowed: &[&'static str]) -> Vec<&'static str> {
         .map(|a| (strsim::levenshtein(&needle, &a.to_lowercase()), *a))
         .collect();
     scored.sort();
-    let Some(&(best, _)) = scored.first() else { return Vec::new() };
+    let Some(&(best, _)) = scored.first() else {
+        return Vec::new();
+    };
     let limit = (needle.chars().count() / 3).max(2);
     if best > limit {
         return Vec::new();
     }
-    scored.into_iter().take_while(|(d, _)| *d == best).map(|(_, a)| a).take(MAX_SUGGESTIONS).collect()
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .map(|(_, a)| a)
+        .take(MAX_SUGGESTIONS)
+        .collect()
 }

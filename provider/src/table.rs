@@ -52,7 +52,8 @@ impl CaId {
         CaId::ALL.iter().copied().find(|c| c.as_str() == id)
     }
     pub fn authority(self) -> &'static CertificateAuthority {
-        CAS.get(self.as_str()).expect("every CaId has a CAS entry (generated together)")
+        CAS.get(self.as_str())
+            .expect("every CaId has a CAS entry (generated together)")
     }
 }
 
@@ -65,7 +66,13 @@ impl fmt::Display for CaId {
 impl FromStr for CaId {
     type Err = crate::suggest::UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaId::from_id(s).ok_or_else(|| crate::suggest::UnknownValue::new("CA identifier", s, CaId::ALL.iter().map(|c| c.as_str())))
+        CaId::from_id(s).ok_or_else(|| {
+            crate::suggest::UnknownValue::new(
+                "CA identifier",
+                s,
+                CaId::ALL.iter().map(|c| c.as_str()),
+            )
+        })
     }
 }
 
@@ -91,7 +98,10 @@ impl Region {
     }
     /// Looks up a region, or explains what was meant.
     pub fn lookup(code: &str) -> Result<&'static Region, crate::suggest::UnknownValue> {
-        Region::get(code).ok_or_else(|| crate::suggest::UnknownValue::new("region", code, Region::all().map(|r| r.code)).with_names(Region::all().map(|r| (r.name, r.code))))
+        Region::get(code).ok_or_else(|| {
+            crate::suggest::UnknownValue::new("region", code, Region::all().map(|r| r.code))
+                .with_names(Region::all().map(|r| (r.name, r.code)))
+        })
     }
     /// Every region, sorted by code.
     pub fn all() -> impl Iterator<Item = &'static Region> {
@@ -110,7 +120,9 @@ impl Partition {
         PARTITIONS.get(id)
     }
     pub fn lookup(id: &str) -> Result<&'static Partition, crate::suggest::UnknownValue> {
-        Partition::get(id).ok_or_else(|| crate::suggest::UnknownValue::new("partition", id, PARTITION_IDS.iter().copied()))
+        Partition::get(id).ok_or_else(|| {
+            crate::suggest::UnknownValue::new("partition", id, PARTITION_IDS.iter().copied())
+        })
     }
     pub fn all() -> impl Iterator<Item = &'static Partition> {
         PARTITION_IDS.iter().map(|p| &PARTITIONS[*p])

@@ -10,8 +10,19 @@ fn any_input() -> impl Strategy<Value = Option<String>> {
         Just(None),
         any::<String>().prop_map(Some),
         "[a-zA-Z0-9 -]{0,20}".prop_map(Some),
-        prop::sample::select(Region::all().map(|r| r.code.to_string()).collect::<Vec<_>>()).prop_map(Some),
-        prop::sample::select(CaId::ALL.iter().map(|c| c.as_str().to_string()).collect::<Vec<_>>()).prop_map(Some),
+        prop::sample::select(
+            Region::all()
+                .map(|r| r.code.to_string())
+                .collect::<Vec<_>>()
+        )
+        .prop_map(Some),
+        prop::sample::select(
+            CaId::ALL
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect::<Vec<_>>()
+        )
+        .prop_map(Some),
         prop::sample::select(vec!["aws".to_string(), "aws-us-gov".to_string()]).prop_map(Some),
     ]
 }

@@ -22,7 +22,13 @@ fn every_region_of_the_data_file_looks_up() {
         let cas: Vec<&str> = r.cas.iter().map(|c| c.as_str()).collect();
         assert_eq!(cas, want.cas);
         for ca in CaId::ALL {
-            assert_eq!(r.offers(*ca), want.cas.iter().any(|c| c == ca.as_str()), "{} {}", r.code, ca);
+            assert_eq!(
+                r.offers(*ca),
+                want.cas.iter().any(|c| c == ca.as_str()),
+                "{} {}",
+                r.code,
+                ca
+            );
         }
     }
     let codes: Vec<&str> = Region::all().map(|r| r.code).collect();
@@ -33,8 +39,21 @@ fn every_region_of_the_data_file_looks_up() {
 
 #[test]
 fn six_regions_offer_only_rsa2048() {
-    let limited: Vec<&str> = Region::all().filter(|r| !r.offers(CaId::RdsCaRsa4096G1)).map(|r| r.code).collect();
-    assert_eq!(limited, ["ap-south-1", "ap-southeast-4", "ca-west-1", "eu-central-2", "eu-south-2", "il-central-1"]);
+    let limited: Vec<&str> = Region::all()
+        .filter(|r| !r.offers(CaId::RdsCaRsa4096G1))
+        .map(|r| r.code)
+        .collect();
+    assert_eq!(
+        limited,
+        [
+            "ap-south-1",
+            "ap-southeast-4",
+            "ca-west-1",
+            "eu-central-2",
+            "eu-south-2",
+            "il-central-1"
+        ]
+    );
     for code in &limited {
         let r = Region::get(code).unwrap();
         assert_eq!(r.cas, [CaId::RdsCaRsa2048G1]);
@@ -46,8 +65,14 @@ fn six_regions_offer_only_rsa2048() {
 #[test]
 fn govcloud_urls_and_partition() {
     let gov = Partition::get("aws-us-gov").unwrap();
-    assert_eq!(gov.global_pem_url, "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem");
-    assert_eq!(gov.global_p7b_url, "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.p7b");
+    assert_eq!(
+        gov.global_pem_url,
+        "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem"
+    );
+    assert_eq!(
+        gov.global_p7b_url,
+        "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.p7b"
+    );
     let regions: Vec<&str> = gov.regions().map(|r| r.code).collect();
     assert_eq!(regions, ["us-gov-east-1", "us-gov-west-1"]);
     let west = Region::get("us-gov-west-1").unwrap();
@@ -56,21 +81,40 @@ fn govcloud_urls_and_partition() {
     let rsa = CaId::RdsCaRsa2048G1.authority();
     assert_eq!(rsa.signature_algorithm_in("aws-us-gov"), "SHA384withRSA");
     assert_eq!(rsa.signature_algorithm_in("aws"), "SHA256withRSA");
-    assert_eq!(rsa.root_common_name_in("us-gov-west-1"), "Amazon RDS us-gov-west-1 Root CA RSA2048 G1");
+    assert_eq!(
+        rsa.root_common_name_in("us-gov-west-1"),
+        "Amazon RDS us-gov-west-1 Root CA RSA2048 G1"
+    );
 }
 
 #[test]
 fn the_default_ca() {
     assert_eq!(CaId::DEFAULT, CaId::RdsCaRsa2048G1);
     assert!(CaId::DEFAULT.authority().is_default);
-    assert_eq!(CaId::ALL.iter().filter(|c| c.authority().is_default).count(), 1);
+    assert_eq!(
+        CaId::ALL
+            .iter()
+            .filter(|c| c.authority().is_default)
+            .count(),
+        1
+    );
 }
 
 #[test]
 fn corrected_urls_are_served_not_the_pages() {
-    assert_eq!(Region::get("ap-southeast-7").unwrap().pem_url, "https://truststore.pki.rds.amazonaws.com/ap-southeast-7/ap-southeast-7-bundle.pem");
-    assert_eq!(Region::get("mx-central-1").unwrap().p7b_url, "https://truststore.pki.rds.amazonaws.com/mx-central-1/mx-central-1-bundle.p7b");
-    assert!(Region::get("ap-southeast-7").unwrap().notes.iter().any(|n| n.contains("us-west-2/ap-southeast-7-bundle.pem")));
+    assert_eq!(
+        Region::get("ap-southeast-7").unwrap().pem_url,
+        "https://truststore.pki.rds.amazonaws.com/ap-southeast-7/ap-southeast-7-bundle.pem"
+    );
+    assert_eq!(
+        Region::get("mx-central-1").unwrap().p7b_url,
+        "https://truststore.pki.rds.amazonaws.com/mx-central-1/mx-central-1-bundle.p7b"
+    );
+    assert!(Region::get("ap-southeast-7")
+        .unwrap()
+        .notes
+        .iter()
+        .any(|n| n.contains("us-west-2/ap-southeast-7-bundle.pem")));
 }
 
 fn suggestions(input: &str) -> Vec<&'static str> {
@@ -81,7 +125,10 @@ fn suggestions(input: &str) -> Vec<&'static str> {
 fn typo_suggestions() {
     assert_eq!(suggestions("us-east1"), ["us-east-1"]);
     assert_eq!(suggestions("US-EAST-1"), ["us-east-1"]);
-    assert_eq!(suggestions("eu-west-9"), ["eu-west-1", "eu-west-2", "eu-west-3"]);
+    assert_eq!(
+        suggestions("eu-west-9"),
+        ["eu-west-1", "eu-west-2", "eu-west-3"]
+    );
     assert_eq!(suggestions("mumbai"), ["ap-south-1"]);
     assert_eq!(suggestions("Zurich"), ["eu-central-2"]);
     assert!(suggestions("zzzzzzzzzzzz").is_empty());
@@ -89,7 +136,10 @@ fn typo_suggestions() {
     assert!(e.detail().starts_with("\"eu-west-9\" is not a known region. Did you mean \"eu-west-1\", \"eu-west-2\" or \"eu-west-3\"? Allowed values: af-south-1, "), "{}", e.detail());
     let e = "rds-ca-rsa4096".parse::<CaId>().unwrap_err();
     assert_eq!(e.suggestions, ["rds-ca-rsa4096-g1"]);
-    assert_eq!(Partition::lookup("aws-us-gob").unwrap_err().suggestions, ["aws-us-gov"]);
+    assert_eq!(
+        Partition::lookup("aws-us-gob").unwrap_err().suggestions,
+        ["aws-us-gov"]
+    );
 }
 
 #[test]
@@ -100,5 +150,8 @@ fn odd_input_never_panics() {
         let _ = input.parse::<CaId>();
         let _ = rdsca::selection::select(Some(input), Some(input), Some(input));
     }
-    assert_eq!(Region::lookup(" us-east-1 ").unwrap_err().suggestions, ["us-east-1"]);
+    assert_eq!(
+        Region::lookup(" us-east-1 ").unwrap_err().suggestions,
+        ["us-east-1"]
+    );
 }

@@ -40,7 +40,11 @@ impl BundleState {
         let partition = known(&self.partition);
         let ca = known(&self.ca_identifier);
         // Check what is known already; the rest is checked again when it is known.
-        let result = select(region.unwrap_or(None), partition.unwrap_or(None), ca.unwrap_or(None));
+        let result = select(
+            region.unwrap_or(None),
+            partition.unwrap_or(None),
+            ca.unwrap_or(None),
+        );
         match result {
             Err(problems) => {
                 report(diags, problems);
@@ -64,7 +68,12 @@ impl BundleState {
         self.ca_identifier = Value::Value(s.ca.as_str().to_string());
         self.pem_url = Value::Value(s.pem_url().to_string());
         self.p7b_url = Value::Value(s.p7b_url().to_string());
-        self.available_ca_identifiers = Value::Value(s.available_cas().iter().map(|c| Value::Value(c.as_str().to_string())).collect());
+        self.available_ca_identifiers = Value::Value(
+            s.available_cas()
+                .iter()
+                .map(|c| Value::Value(c.as_str().to_string()))
+                .collect(),
+        );
         self.default_ca_identifier = Value::Value(crate::table::CaId::DEFAULT.as_str().to_string());
         self
     }
@@ -104,7 +113,12 @@ impl DataSource for BundleDataSource {
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::State<'a>> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
         let selection = config.selection(diags)?;
         Some(config.fill(&selection))
     }

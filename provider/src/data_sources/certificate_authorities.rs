@@ -35,15 +35,47 @@ pub fn schema() -> Schema {
     let cas = computed_object_list(
         "Every CA.",
         vec![
-            ("id", AttributeType::String, "The CA identifier, as `ca_cert_identifier` takes it."),
+            (
+                "id",
+                AttributeType::String,
+                "The CA identifier, as `ca_cert_identifier` takes it.",
+            ),
             ("key_algorithm", AttributeType::String, "`RSA` or `EC`."),
-            ("key_size", AttributeType::Number, "RSA key size in bits; null for EC."),
-            ("curve", AttributeType::String, "EC curve (`P-384`); null for RSA."),
-            ("signature_algorithm", AttributeType::String, "Signature algorithm of the CA in commercial Regions."),
-            ("govcloud_signature_algorithm", AttributeType::String, "Signature algorithm in the AWS GovCloud (US) Regions."),
-            ("automatic_rotation", AttributeType::Bool, "Whether RDS rotates the DB server certificate automatically."),
-            ("root_common_name_template", AttributeType::String, "CN of the root certificate, `{region}` standing for the Region code."),
-            ("is_default", AttributeType::Bool, "Whether RDS uses this CA when none is chosen."),
+            (
+                "key_size",
+                AttributeType::Number,
+                "RSA key size in bits; null for EC.",
+            ),
+            (
+                "curve",
+                AttributeType::String,
+                "EC curve (`P-384`); null for RSA.",
+            ),
+            (
+                "signature_algorithm",
+                AttributeType::String,
+                "Signature algorithm of the CA in commercial Regions.",
+            ),
+            (
+                "govcloud_signature_algorithm",
+                AttributeType::String,
+                "Signature algorithm in the AWS GovCloud (US) Regions.",
+            ),
+            (
+                "automatic_rotation",
+                AttributeType::Bool,
+                "Whether RDS rotates the DB server certificate automatically.",
+            ),
+            (
+                "root_common_name_template",
+                AttributeType::String,
+                "CN of the root certificate, `{region}` standing for the Region code.",
+            ),
+            (
+                "is_default",
+                AttributeType::Bool,
+                "Whether RDS uses this CA when none is chosen.",
+            ),
         ],
     );
     block(
@@ -65,7 +97,12 @@ impl DataSource for CertificateAuthoritiesDataSource {
         Some(schema())
     }
 
-    async fn read<'a>(&self, _diags: &mut Diagnostics, _config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::State<'a>> {
+    async fn read<'a>(
+        &self,
+        _diags: &mut Diagnostics,
+        _config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
         let entries = CaId::ALL
             .iter()
             .map(|id| {

@@ -36,12 +36,32 @@ pub fn schema() -> Schema {
     let regions = computed_object_list(
         "The matching Regions.",
         vec![
-            ("code", AttributeType::String, "Region code, for example `eu-west-1`."),
-            ("name", AttributeType::String, "Display name, for example `Europe (Ireland)`."),
+            (
+                "code",
+                AttributeType::String,
+                "Region code, for example `eu-west-1`.",
+            ),
+            (
+                "name",
+                AttributeType::String,
+                "Display name, for example `Europe (Ireland)`.",
+            ),
             ("partition", AttributeType::String, "`aws` or `aws-us-gov`."),
-            ("pem_url", AttributeType::String, "HTTPS URL of the Region's PEM bundle."),
-            ("p7b_url", AttributeType::String, "HTTPS URL of the Region's PKCS#7 bundle."),
-            ("ca_identifiers", strings(), "The CAs RDS offers in the Region."),
+            (
+                "pem_url",
+                AttributeType::String,
+                "HTTPS URL of the Region's PEM bundle.",
+            ),
+            (
+                "p7b_url",
+                AttributeType::String,
+                "HTTPS URL of the Region's PKCS#7 bundle.",
+            ),
+            (
+                "ca_identifiers",
+                strings(),
+                "The CAs RDS offers in the Region.",
+            ),
         ],
     );
     block(
@@ -57,22 +77,36 @@ pub fn schema() -> Schema {
 }
 
 /// Filters as given; `Err` when a filter names nothing (problems reported).
-fn filters(state: &RegionsState, diags: &mut Diagnostics) -> Option<(Option<&'static str>, Option<CaId>)> {
+fn filters(
+    state: &RegionsState,
+    diags: &mut Diagnostics,
+) -> Option<(Option<&'static str>, Option<CaId>)> {
     let mut problems = Vec::new();
     let partition = match &state.partition {
-        Value::Value(p) => selection::partition("partition", p).map(|p| Some(p.id)).map_err(|e| problems.push(e)).ok(),
+        Value::Value(p) => selection::partition("partition", p)
+            .map(|p| Some(p.id))
+            .map_err(|e| problems.push(e))
+            .ok(),
         _ => Some(None),
     };
     let ca = match &state.ca_identifier {
-        Value::Value(c) => selection::ca("ca_identifier", c).map(Some).map_err(|e| problems.push(e)).ok(),
+        Value::Value(c) => selection::ca("ca_identifier", c)
+            .map(Some)
+            .map_err(|e| problems.push(e))
+            .ok(),
         _ => Some(None),
     };
     report(diags, problems);
     Some((partition?, ca?))
 }
 
-pub fn matching(partition: Option<&str>, ca: Option<CaId>) -> impl Iterator<Item = &'static Region> + '_ {
-    Region::all().filter(move |r| partition.is_none_or(|p| r.partition == p) && ca.is_none_or(|c| r.offers(c)))
+pub fn matching(
+    partition: Option<&str>,
+    ca: Option<CaId>,
+) -> impl Iterator<Item = &'static Region> + '_ {
+    Region::all().filter(move |r| {
+        partition.is_none_or(|p| r.partition == p) && ca.is_none_or(|c| r.offers(c))
+    })
 }
 
 #[async_trait]
@@ -89,7 +123,12 @@ impl DataSource for RegionsDataSource {
         Some(())
     }
 
-    async fn read<'a>(&self, diags: &mut Diagnostics, mut config: Self::State<'a>, _meta: Self::ProviderMetaState<'a>) -> Option<Self::State<'a>> {
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
         let (partition, ca) = filters(&config, diags)?;
         let regions: Vec<RegionEntry> = matching(partition, ca)
             .map(|r| RegionEntry {
@@ -101,7 +140,11 @@ impl DataSource for RegionsDataSource {
                 ca_identifiers: r.cas.iter().map(|c| c.as_str().to_string()).collect(),
             })
             .collect();
-        config.id = Value::Value(format!("regions/{}/{}", partition.unwrap_or("*"), ca.map_or("*", |c| c.as_str())));
+        config.id = Value::Value(format!(
+            "regions/{}/{}",
+            partition.unwrap_or("*"),
+            ca.map_or("*", |c| c.as_str())
+        ));
         config.codes = Value::Value(regions.iter().map(|r| r.code.clone()).collect());
         config.regions = Value::Value(regions);
         Some(config)

@@ -53,10 +53,17 @@ impl Function for BundleUrl {
         })
     }
 
-    async fn call<'a>(&self, diags: &mut Diagnostics, params: Self::Input<'a>) -> Option<Self::Output<'a>> {
+    async fn call<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        params: Self::Input<'a>,
+    ) -> Option<Self::Output<'a>> {
         let (target, formats) = params.split_first()?;
         if formats.len() > 1 {
-            diags.function_error(2, format!("bundle_url takes at most one format, got {}", formats.len()));
+            diags.function_error(
+                2,
+                format!("bundle_url takes at most one format, got {}", formats.len()),
+            );
             return None;
         }
         let format = formats.first().map_or("pem", String::as_str);
@@ -77,12 +84,22 @@ mod tests {
 
     #[test]
     fn region_partition_and_formats() {
-        assert_eq!(bundle_url("us-east-1", "pem").unwrap(), "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem");
+        assert_eq!(
+            bundle_url("us-east-1", "pem").unwrap(),
+            "https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem"
+        );
         assert_eq!(bundle_url("us-gov-east-1", "p7b").unwrap(), "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/us-gov-east-1/us-gov-east-1-bundle.p7b");
-        assert_eq!(bundle_url("aws-us-gov", "pem").unwrap(), "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem");
+        assert_eq!(
+            bundle_url("aws-us-gov", "pem").unwrap(),
+            "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem"
+        );
         let e = bundle_url("eu-west-1", "der").unwrap_err();
         assert_eq!(e.summary, "Unknown bundle format \"der\"");
         let e = bundle_url("mumbai", "pem").unwrap_err();
-        assert!(e.detail.contains("Did you mean \"ap-south-1\"?"), "{}", e.detail);
+        assert!(
+            e.detail.contains("Did you mean \"ap-south-1\"?"),
+            "{}",
+            e.detail
+        );
     }
 }

@@ -27,7 +27,11 @@ impl Function for CaAvailable {
         })
     }
 
-    async fn call<'a>(&self, diags: &mut Diagnostics, (region, ca): Self::Input<'a>) -> Option<Self::Output<'a>> {
+    async fn call<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        (region, ca): Self::Input<'a>,
+    ) -> Option<Self::Output<'a>> {
         let region = selection::region("region", &region).map_err(|p| fail(diags, 0, p));
         let ca = selection::ca("ca", &ca).map_err(|p| fail(diags, 1, p));
         Some(region.ok()?.offers(ca.ok()?))

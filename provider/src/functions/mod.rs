@@ -11,11 +11,17 @@ use tf_provider::Diagnostics;
 use crate::selection::Problem;
 
 pub fn string_param(name: &str, markdown: &str) -> Parameter {
-    Parameter { name: name.into(), param_type: Type::String, description: Description::markdown(markdown), ..Default::default() }
+    Parameter {
+        name: name.into(),
+        param_type: Type::String,
+        description: Description::markdown(markdown),
+        ..Default::default()
+    }
 }
 
 pub const REGION_PARAM: &str = "AWS Region code, for example `eu-west-1`.";
-pub const CA_PARAM: &str = "CA identifier: `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1` or `rds-ca-ecc384-g1`.";
+pub const CA_PARAM: &str =
+    "CA identifier: `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1` or `rds-ca-ecc384-g1`.";
 
 /// Reports a problem as a function error on argument `index`, with the data source's wording.
 pub fn fail(diags: &mut Diagnostics, index: i64, problem: Problem) {

@@ -28,11 +28,17 @@ impl Function for ValidateCa {
         })
     }
 
-    async fn call<'a>(&self, diags: &mut Diagnostics, (region, ca): Self::Input<'a>) -> Option<Self::Output<'a>> {
+    async fn call<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        (region, ca): Self::Input<'a>,
+    ) -> Option<Self::Output<'a>> {
         let region = selection::region("region", &region).map_err(|p| fail(diags, 0, p));
         let id = selection::ca("ca", &ca).map_err(|p| fail(diags, 1, p));
         let (region, id) = (region.ok()?, id.ok()?);
-        selection::offered("ca", region, id).map_err(|p| fail(diags, 1, p)).ok()?;
+        selection::offered("ca", region, id)
+            .map_err(|p| fail(diags, 1, p))
+            .ok()?;
         Some(ca)
     }
 }

@@ -1,0 +1,55 @@
+# Quick start: the CA bundle for a database's Region, with the CA choice validated at plan time.
+# Run it with `bash scripts/run-example.sh` (builds the provider, then terraform init + plan).
+terraform {
+  required_providers {
+    rdsca = {
+      source = "rdsca/rdsca"
+    }
+  }
+}
+
+variable "region" {
+  description = "The AWS Region of the database."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "ca" {
+  description = "The RDS CA for the database (ca_cert_identifier)."
+  type        = string
+  default     = "rds-ca-ecc384-g1"
+
+  validation {
+    condition     = provider::rdsca::ca_available(var.region, var.ca)
+    error_message = "RDS does not offer this CA in the chosen Region: see docs/regions.md."
+  }
+}
+
+data "rdsca_bundle" "db" {
+  region        = var.region
+  ca_identifier = var.ca
+}
+
+output "region" {
+  value = "${data.rdsca_bundle.db.id} (${data.rdsca_bundle.db.region_name})"
+}
+
+output "ca_cert_identifier" {
+  value = data.rdsca_bundle.db.ca_identifier
+}
+
+output "bundle_pem_url" {
+  value = data.rdsca_bundle.db.pem_url
+}
+
+output "bundle_p7b_url" {
+  value = data.rdsca_bundle.db.p7b_url
+}
+
+output "cas_offered_in_region" {
+  value = data.rdsca_bundle.db.available_ca_identifiers
+}
+
+output "global_bundle_url" {
+  value = provider::rdsca::bundle_url("aws")
+}

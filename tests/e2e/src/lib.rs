@@ -1,0 +1,329 @@
+//! Harness for the end-to-end tests: the real `terraform` CLI, the built provider installed
+//! through a filesystem mirror in a temporary directory (`TF_CLI_CONFIG_FILE`), and helpers to
+//! run commands and read their `-json` output.
+//!
+//! - `RDSCA_TERRAFORM`: the CLI to use (default: `terraform` on PATH). A missing CLI fails the
+//!   tests: they never skip.
+//! - `RDSCA_PROVIDER_BIN`: the provider binary (default: `<target dir>/debug/terraform-provider-rdsca`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+pub const SOURCE: &str = "rdsca/rdsca";
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+/// The provider version, from the workspace Cargo.toml.
+pub fn version() -> String {
+    let text = std::fs::read_to_string(workspace().join("Cargo.toml")).expect("Cargo.toml");
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("version = \"")
+                .and_then(|v| v.strip_suffix('"'))
+        })
+        .expect("workspace version")
+        .to_string()
+}
+
+pub fn provider_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("RDSCA_PROVIDER_BIN") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        workspace().join(target)
+    };
+    target.join("debug/terraform-provider-rdsca")
+}
+
+pub fn terraform_cli() -> PathBuf {
+    if let Some(p) = std::env::var_os("RDSCA_TERRAFORM") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join("terraform"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("no terraform CLI: set RDSCA_TERRAFORM or run scripts/setup.sh (the end-to-end tests never skip)"))
+}
+
+/// The mirror and CLI configuration, built once per test binary.
+pub struct Env {
+    pub cli: PathBuf,
+    pub cli_config: PathBuf,
+    pub plugin_cache: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// Writes a filesystem mirror holding `binary` as rdsca/rdsca `version`, and a CLI config using it.
+pub fn make_mirror(dir: &Path, binary: &Path, version: &str) -> PathBuf {
+    let platform = dir.join(format!(
+        "mirror/registry.terraform.io/{SOURCE}/{version}/linux_amd64"
+    ));
+    std::fs::create_dir_all(&platform).unwrap();
+    std::fs::copy(
+        binary,
+        platform.join(format!("terraform-provider-rdsca_v{version}")),
+    )
+    .unwrap();
+    write_cli_config(dir, &dir.join("mirror"))
+}
+
+pub fn write_cli_config(dir: &Path, mirror: &Path) -> PathBuf {
+    let config = dir.join("terraform.rc");
+    std::fs::write(
+        &config,
+        format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/{SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/{SOURCE}\"]\n  }}\n}}\n",
+            mirror.display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
+pub fn env() -> &'static Env {
+    static ENV: OnceLock<Env> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let binary = provider_binary();
+        assert!(binary.is_file(), "{} is missing: run `cargo build -p terraform-provider-rdsca` first (scripts/test.sh does)", binary.display());
+        let cli = terraform_cli();
+        let dir = tempfile::tempdir().unwrap();
+        let cli_config = make_mirror(dir.path(), &binary, &version());
+        let plugin_cache = dir.path().join("plugin-cache");
+        std::fs::create_dir_all(&plugin_cache).unwrap();
+        Env { cli, cli_config, plugin_cache, _dir: dir }
+    })
+}
+
+/// The result of one CLI run.
+#[derive(Debug)]
+pub struct Run {
+    pub success: bool,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            success: out.status.success(),
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+    /// Panics with both streams unless the command succeeded.
+    pub fn ok(self) -> Run {
+        assert!(
+            self.success,
+            "terraform failed ({:?}):\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+    /// The `-json` stream: one JSON object per line.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+    /// Diagnostics from a `-json` stream (plan/apply) or a `validate -json` document.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        if let Ok(doc) = serde_json::from_str::<Value>(&self.stdout) {
+            if let Some(list) = doc.get("diagnostics").and_then(Value::as_array) {
+                return list.iter().map(Diagnostic::from).collect();
+            }
+        }
+        self.json_lines()
+            .iter()
+            .filter(|l| l["type"] == "diagnostic")
+            .map(|l| Diagnostic::from(&l["diagnostic"]))
+            .collect()
+    }
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d.severity == "error")
+            .collect()
+    }
+}
+
+/// A Terraform diagnostic as `-json` reports it.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: String,
+    pub summary: String,
+    pub detail: String,
+    /// `(file, line)` of the range start, when the diagnostic points at configuration.
+    pub range: Option<(String, u64)>,
+    /// The source line(s) the diagnostic points at.
+    pub snippet: String,
+}
+
+impl From<&Value> for Diagnostic {
+    fn from(v: &Value) -> Self {
+        Diagnostic {
+            severity: v["severity"].as_str().unwrap_or_default().to_string(),
+            summary: v["summary"].as_str().unwrap_or_default().to_string(),
+            detail: v["detail"].as_str().unwrap_or_default().to_string(),
+            range: v.get("range").map(|r| {
+                (
+                    r["filename"].as_str().unwrap_or_default().to_string(),
+                    r["start"]["line"].as_u64().unwrap_or(0),
+                )
+            }),
+            snippet: v["snippet"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        }
+    }
+}
+
+/// A Terraform working directory in a temp dir.
+pub struct Workdir {
+    pub dir: tempfile::TempDir,
+    pub extra_env: Vec<(String, String)>,
+}
+
+/// The `terraform { required_providers { rdsca = ... } }` block.
+pub fn required_providers() -> String {
+    format!("terraform {{\n  required_providers {{\n    rdsca = {{\n      source = \"{SOURCE}\"\n    }}\n  }}\n}}\n\n")
+}
+
+impl Workdir {
+    /// A directory whose main.tf is the required_providers block followed by `body`.
+    pub fn with_provider(body: &str) -> Workdir {
+        Workdir::raw(&format!("{}{body}", required_providers()))
+    }
+
+    /// A directory whose main.tf is exactly `text`.
+    pub fn raw(text: &str) -> Workdir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        Workdir {
+            dir,
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// A copy of a directory of the repository (an example).
+    pub fn copy_of(rel: &str) -> Workdir {
+        let dir = tempfile::tempdir().unwrap();
+        let src = workspace().join(rel);
+        for entry in std::fs::read_dir(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display())) {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+            }
+        }
+        Workdir {
+            dir,
+            extra_env: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path().join(name), text).unwrap();
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let env = env();
+        let mut cmd = Command::new(&env.cli);
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("TF_CLI_CONFIG_FILE", &env.cli_config)
+            .env("TF_PLUGIN_CACHE_DIR", &env.plugin_cache)
+            .env("TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_INPUT", "0")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER");
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self
+            .command(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", env().cli.display()));
+        Run::from(out)
+    }
+
+    pub fn init(&self) -> &Self {
+        self.run(&["init", "-no-color", "-input=false"]).ok();
+        self
+    }
+
+    pub fn validate(&self) -> Run {
+        self.run(&["validate", "-json", "-no-color"])
+    }
+
+    pub fn plan(&self) -> Run {
+        self.run(&["plan", "-json", "-no-color", "-input=false"])
+    }
+
+    pub fn apply(&self) -> Run {
+        self.run(&[
+            "apply",
+            "-json",
+            "-no-color",
+            "-input=false",
+            "-auto-approve",
+        ])
+    }
+
+    /// `terraform output -json` as a map of name → value.
+    pub fn outputs(&self) -> serde_json::Map<String, Value> {
+        let run = self.run(&["output", "-json", "-no-color"]).ok();
+        let doc: Value = serde_json::from_str(&run.stdout).expect("output -json");
+        doc.as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v["value"].clone()))
+            .collect()
+    }
+
+    /// Planned output values (from `plan -json` `planned_change`... not exposed) — use apply+outputs.
+    pub fn apply_outputs(&self) -> serde_json::Map<String, Value> {
+        self.apply().ok();
+        self.outputs()
+    }
+}
+
+/// The single error diagnostic of a run; panics with the output otherwise.
+pub fn only_error(run: &Run) -> Diagnostic {
+    let errors = run.errors();
+    assert_eq!(
+        errors.len(),
+        1,
+        "expected exactly one error, got {errors:#?}\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout,
+        run.stderr
+    );
+    errors.into_iter().next().unwrap()
+}
