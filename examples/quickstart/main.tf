@@ -28,6 +28,9 @@ variable "ca" {
 data "rdsca_bundle" "db" {
   region        = var.region
   ca_identifier = var.ca
+  # URLs and the CA check only: this quick start needs no network access. Remove this line to
+  # download the bundle too (content, certificates, roots_pem).
+  fetch_content = false
 }
 
 output "region" {

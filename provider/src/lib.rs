@@ -1,6 +1,7 @@
 //! terraform-provider-rdsca: the SSL/TLS certificate authorities of Amazon RDS and Aurora,
 //! first-class in Terraform.
 
+pub mod config;
 pub mod content;
 pub mod data_sources;
 pub mod docs;

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(tf_provider::serve(NAME, RdsCaProvider)) {
+    match runtime.block_on(tf_provider::serve(NAME, RdsCaProvider::default())) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("terraform-provider-rdsca: {e:#}");

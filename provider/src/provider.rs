@@ -1,42 +1,108 @@
 //! The `rdsca` provider: its configuration schema, data sources and functions.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
 use tf_provider::value::ValueEmpty;
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicFunction, Provider};
 
+use crate::config::{ProviderConfig, Settings, DEFAULT_EXPIRY_WARNING_DAYS};
+use crate::content::cache::Content;
+use crate::content::parse::CertificateInfo;
+
 use crate::data_sources::{
     bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
     regions::RegionsDataSource,
 };
 use crate::functions::{bundle_url::BundleUrl, ca_available::CaAvailable, validate_ca::ValidateCa};
-use crate::schema_util::block;
 
 /// The provider's type name: data sources are `rdsca_*`, functions `provider::rdsca::*`.
 pub const NAME: &str = "rdsca";
 
-#[derive(Debug, Default)]
-pub struct RdsCaProvider;
+/// What the provider's configuration gives the data sources: set once, by ConfigureProvider.
+#[derive(Default)]
+pub struct Shared {
+    configured: OnceLock<Result<(Settings, Content), String>>,
+    /// Parsed bundles by body SHA-256.
+    parsed: Mutex<HashMap<String, Arc<Vec<CertificateInfo>>>>,
+}
 
-pub fn schema() -> Schema {
-    block(
-        "The `rdsca` provider makes the SSL/TLS certificate authorities of Amazon RDS and Aurora first-class in Terraform: \
-         the CA bundle URLs for every Region (and the global bundles of the commercial and GovCloud partitions), \
-         and plan-time validation of a CA choice against the CAs RDS offers in a Region.\n\n\
-         The Region table is built into the provider, so the data sources and functions work offline and need no configuration.",
-        vec![],
-    )
+impl Shared {
+    /// The settings and content service, or why there are none.
+    pub fn content(&self) -> Result<(&Settings, &Content), String> {
+        match self.configured.get() {
+            Some(Ok((s, c))) => Ok((s, c)),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(
+                "Terraform did not configure the provider before reading the data source.".into(),
+            ),
+        }
+    }
+    pub fn parsed(&self, sha256: &str) -> Option<Arc<Vec<CertificateInfo>>> {
+        self.parsed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(sha256)
+            .cloned()
+    }
+    pub fn remember_parsed(
+        &self,
+        sha256: &str,
+        certs: Vec<CertificateInfo>,
+    ) -> Arc<Vec<CertificateInfo>> {
+        let certs = Arc::new(certs);
+        self.parsed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(sha256.to_string(), certs.clone());
+        certs
+    }
+    pub fn expiry_warning_days(&self) -> i64 {
+        self.content()
+            .map_or(DEFAULT_EXPIRY_WARNING_DAYS, |(s, _)| s.expiry_warning_days)
+    }
+}
+
+#[derive(Default)]
+pub struct RdsCaProvider {
+    shared: Arc<Shared>,
 }
 
 #[async_trait]
 impl Provider for RdsCaProvider {
-    type Config<'a> = ValueEmpty;
+    type Config<'a> = ProviderConfig;
     type MetaState<'a> = ValueEmpty;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema())
+        Some(crate::config::schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
+        config.settings(diags);
+        Some(())
+    }
+
+    async fn configure<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        _terraform_version: String,
+        config: Self::Config<'a>,
+    ) -> Option<()> {
+        let settings = config.settings(diags);
+        if !diags.errors.is_empty() {
+            return Some(());
+        }
+        let configured = Content::new(settings.fetch.clone(), settings.cache.clone())
+            .map(|c| (settings, c))
+            .map_err(|e| e.to_string());
+        if let Err(e) = &configured {
+            diags.root_error("Invalid provider configuration", e.clone());
+        }
+        // A second ConfigureProvider call keeps the first configuration (Terraform sends one).
+        let _ = self.shared.configured.set(configured);
+        Some(())
     }
 
     fn get_data_sources(
@@ -44,7 +110,7 @@ impl Provider for RdsCaProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
-            "bundle" => BundleDataSource,
+            "bundle" => BundleDataSource { shared: self.shared.clone() },
             "regions" => RegionsDataSource,
             "certificate_authorities" => CertificateAuthoritiesDataSource,
         })

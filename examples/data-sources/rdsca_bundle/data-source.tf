@@ -1,7 +1,8 @@
-# The bundle for the Region of a database, with its CA choice checked at plan time.
+# A database's Region: bundle URLs and the CA choice, checked at plan time, without a download.
 data "rdsca_bundle" "db" {
   region        = "eu-west-1"
   ca_identifier = "rds-ca-ecc384-g1"
+  fetch_content = false
 }
 
 output "bundle_pem_url" {
@@ -12,9 +13,26 @@ output "ca_cert_identifier" {
   value = data.rdsca_bundle.db.ca_identifier
 }
 
-# The GovCloud global bundle: every GovCloud Region's roots.
+# The commercial global bundle, downloaded, cached and parsed. AWS advises trust stores to
+# register the root certificates only: roots_pem holds just those.
+data "rdsca_bundle" "global" {}
+
+output "trust_store_pem" {
+  value = data.rdsca_bundle.global.roots_pem
+}
+
+output "root_count" {
+  value = length([for c in data.rdsca_bundle.global.certificates : c if c.is_root])
+}
+
+output "soonest_expiry" {
+  value = data.rdsca_bundle.global.soonest_not_after
+}
+
+# The GovCloud global bundle's URL: every GovCloud Region's roots.
 data "rdsca_bundle" "govcloud" {
-  partition = "aws-us-gov"
+  partition     = "aws-us-gov"
+  fetch_content = false
 }
 
 output "govcloud_global_p7b_url" {

@@ -76,7 +76,11 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {}
 
 fn error(origin: &str, block: Option<usize>, message: impl Into<String>) -> ParseError {
-    ParseError { origin: origin.to_string(), block, message: message.into() }
+    ParseError {
+        origin: origin.to_string(),
+        block,
+        message: message.into(),
+    }
 }
 
 /// The first printable characters of `bytes`, for error messages.
@@ -96,7 +100,11 @@ fn preview(bytes: &[u8]) -> String {
 /// Parses a bundle. `origin` (a URL or file name) is named in every error.
 pub fn parse_bundle(bytes: &[u8], origin: &str) -> Result<Vec<CertificateInfo>, ParseError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(error(origin, None, "the body is empty: expected a PEM or PKCS#7 certificate bundle"));
+        return Err(error(
+            origin,
+            None,
+            "the body is empty: expected a PEM or PKCS#7 certificate bundle",
+        ));
     }
     let ders = if memchr_begin(bytes) {
         pem_certificates(bytes, origin)?
@@ -106,19 +114,30 @@ pub fn parse_bundle(bytes: &[u8], origin: &str) -> Result<Vec<CertificateInfo>, 
             None => vec![bytes.to_vec()],
         }
     } else {
-        let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
-        let head = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 512)]).to_ascii_lowercase();
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        let head = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 512)])
+            .to_ascii_lowercase();
         let what = if head.starts_with('<') || head.contains("<html") {
             "this looks like an HTML or XML page (an error page or a login portal?), not a certificate bundle"
         } else {
             "no PEM certificate (-----BEGIN CERTIFICATE-----) and no DER PKCS#7 or certificate found"
         };
-        return Err(error(origin, None, format!("{what}; it starts with \"{}\"", preview(&bytes[start..]))));
+        return Err(error(
+            origin,
+            None,
+            format!("{what}; it starts with \"{}\"", preview(&bytes[start..])),
+        ));
     };
     if ders.is_empty() {
         return Err(error(origin, None, "the bundle holds no certificate"));
     }
-    ders.iter().enumerate().map(|(i, der)| certificate(der).map_err(|m| error(origin, Some(i + 1), m))).collect()
+    ders.iter()
+        .enumerate()
+        .map(|(i, der)| certificate(der).map_err(|m| error(origin, Some(i + 1), m)))
+        .collect()
 }
 
 fn memchr_begin(bytes: &[u8]) -> bool {
@@ -135,31 +154,62 @@ fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseErr
         index += 1;
         let after = &rest[start + 11..];
         let Some(label_end) = after.find("-----") else {
-            return Err(error(origin, Some(index), "a BEGIN line without its closing dashes (truncated block)"));
+            return Err(error(
+                origin,
+                Some(index),
+                "a BEGIN line without its closing dashes (truncated block)",
+            ));
         };
         let label = &after[..label_end];
         let body_and_rest = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");
         let Some(end) = body_and_rest.find(&end_marker) else {
-            return Err(error(origin, Some(index), format!("the {label} block has no END line (truncated bundle?)")));
+            return Err(error(
+                origin,
+                Some(index),
+                format!("the {label} block has no END line (truncated bundle?)"),
+            ));
         };
-        let body: String = body_and_rest[..end].chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let body: String = body_and_rest[..end]
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
         rest = &body_and_rest[end + end_marker.len()..];
         if body.contains(':') {
             return Err(error(origin, Some(index), format!("the {label} block has headers (encrypted PEM?), which a certificate bundle never has")));
         }
         let der = base64::engine::general_purpose::STANDARD
             .decode(body.as_bytes())
-            .map_err(|e| error(origin, Some(index), format!("the {label} block is not valid base64 ({e})")))?;
+            .map_err(|e| {
+                error(
+                    origin,
+                    Some(index),
+                    format!("the {label} block is not valid base64 ({e})"),
+                )
+            })?;
         match label {
             "CERTIFICATE" | "X509 CERTIFICATE" => out.push(der),
             "PKCS7" | "CMS" => match pkcs7_certificates(&der) {
                 Some(certs) => out.extend(certs),
-                None => return Err(error(origin, Some(index), format!("the {label} block is not a PKCS#7 SignedData with certificates"))),
+                None => {
+                    return Err(error(
+                        origin,
+                        Some(index),
+                        format!("the {label} block is not a PKCS#7 SignedData with certificates"),
+                    ))
+                }
             },
             other => {
-                let hint = if other.contains("PRIVATE KEY") { " (a private key must never be published in a trust bundle)" } else { "" };
-                return Err(error(origin, Some(index), format!("a \"{other}\" block, not a certificate{hint}")));
+                let hint = if other.contains("PRIVATE KEY") {
+                    " (a private key must never be published in a trust bundle)"
+                } else {
+                    ""
+                };
+                return Err(error(
+                    origin,
+                    Some(index),
+                    format!("a \"{other}\" block, not a certificate{hint}"),
+                ));
             }
         }
     }
@@ -171,7 +221,10 @@ fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseErr
 /// `SET OF`, which would re-sort them.
 fn pkcs7_certificates(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
     const SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
-    let explicit_0 = Tag::ContextSpecific { constructed: true, number: TagNumber::N0 };
+    let explicit_0 = Tag::ContextSpecific {
+        constructed: true,
+        number: TagNumber::N0,
+    };
     // ContentInfo ::= SEQUENCE { contentType OBJECT IDENTIFIER, content [0] EXPLICIT ANY }
     let info = AnyRef::from_der(bytes).ok()?;
     if info.tag() != Tag::Sequence {
@@ -208,16 +261,25 @@ const RFC3339: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
 fn certificate(der: &[u8]) -> Result<CertificateInfo, String> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| format!("not a valid X.509 certificate ({e})"))?;
+    let (rest, cert) = X509Certificate::from_der(der)
+        .map_err(|e| format!("not a valid X.509 certificate ({e})"))?;
     if !rest.is_empty() {
         return Err(format!("{} stray bytes after the certificate", rest.len()));
     }
-    let common_name = cert.subject().iter_common_name().next().and_then(|a| a.as_str().ok()).unwrap_or_default().to_string();
+    let common_name = cert
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let (mut ski, mut aki) = (None, None);
     for ext in cert.extensions() {
         match ext.parsed_extension() {
             ParsedExtension::SubjectKeyIdentifier(k) => ski = Some(k.0),
-            ParsedExtension::AuthorityKeyIdentifier(a) => aki = a.key_identifier.as_ref().map(|k| k.0),
+            ParsedExtension::AuthorityKeyIdentifier(a) => {
+                aki = a.key_identifier.as_ref().map(|k| k.0)
+            }
             _ => {}
         }
     }
@@ -228,7 +290,12 @@ fn certificate(der: &[u8]) -> Result<CertificateInfo, String> {
     let (public_key_algorithm, curve) = match key_oid.as_str() {
         "1.2.840.113549.1.1.1" => ("RSA", None),
         "1.2.840.10045.2.1" => {
-            let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).map(|o| curve_name(&o.to_id_string()));
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| curve_name(&o.to_id_string()));
             ("ECDSA", curve)
         }
         "1.3.101.112" => ("Ed25519", None),
@@ -256,7 +323,8 @@ fn certificate(der: &[u8]) -> Result<CertificateInfo, String> {
         public_key_algorithm: public_key_algorithm.into(),
         key_size,
         curve,
-        signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()).into(),
+        signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string())
+            .into(),
         sha1_fingerprint: hex::encode(sha1::Sha1::digest(der)),
         sha256_fingerprint: hex::encode(sha2::Sha256::digest(der)),
         cert_pem: to_pem(der),
@@ -370,9 +438,17 @@ pub fn go_name(name: &X509Name) -> String {
     for atv in name.iter_attributes() {
         match go_attribute(atv.attr_type()) {
             Some(("CN", _)) => cn = Some(format!("CN={}", attribute_value(atv))),
-            Some(("SERIALNUMBER", _)) => serial = Some(format!("SERIALNUMBER={}", attribute_value(atv))),
-            Some((short, pos)) => known[pos as usize].push(format!("{short}={}", attribute_value(atv))),
-            None => rdns.push(format!("{}={}", atv.attr_type().to_id_string(), attribute_value(atv))),
+            Some(("SERIALNUMBER", _)) => {
+                serial = Some(format!("SERIALNUMBER={}", attribute_value(atv)))
+            }
+            Some((short, pos)) => {
+                known[pos as usize].push(format!("{short}={}", attribute_value(atv)))
+            }
+            None => rdns.push(format!(
+                "{}={}",
+                atv.attr_type().to_id_string(),
+                attribute_value(atv)
+            )),
         }
     }
     for group in known.into_iter().take(7).filter(|g| !g.is_empty()) {
@@ -387,9 +463,15 @@ pub fn go_name(name: &X509Name) -> String {
 /// `Amazon RDS <region> Root CA RSA2048 G1` (roots) or `Amazon RDS <region> RSA2048 G1`
 /// (GovCloud intermediates) → the CA and region, when the region is in the table.
 fn rds_ca(common_name: &str) -> (Option<CaId>, Option<&'static Region>) {
-    let Some(rest) = common_name.strip_prefix("Amazon RDS ") else { return (None, None) };
-    let Some((region, tail)) = rest.split_once(' ') else { return (None, None) };
-    let Some(region) = Region::get(region) else { return (None, None) };
+    let Some(rest) = common_name.strip_prefix("Amazon RDS ") else {
+        return (None, None);
+    };
+    let Some((region, tail)) = rest.split_once(' ') else {
+        return (None, None);
+    };
+    let Some(region) = Region::get(region) else {
+        return (None, None);
+    };
     let tail = tail.strip_prefix("Root CA ").unwrap_or(tail);
     for ca in CaId::ALL {
         let template = ca.authority().root_common_name;
@@ -405,7 +487,11 @@ fn rds_ca(common_name: &str) -> (Option<CaId>, Option<&'static Region>) {
 
 /// The root certificates of a bundle, in bundle order, concatenated as PEM.
 pub fn roots_pem(certs: &[CertificateInfo]) -> String {
-    certs.iter().filter(|c| c.is_root).map(|c| c.cert_pem.as_str()).collect()
+    certs
+        .iter()
+        .filter(|c| c.is_root)
+        .map(|c| c.cert_pem.as_str())
+        .collect()
 }
 
 /// The certificate that expires first.
@@ -443,18 +529,29 @@ mod tests {
     fn root(cn: &str, alg: &'static rcgen::SignatureAlgorithm) -> Made {
         let key = KeyPair::generate_for(alg).unwrap();
         let cert = params(cn, true).self_signed(&key).unwrap();
-        Made { pem: cert.pem(), cert, key }
+        Made {
+            pem: cert.pem(),
+            cert,
+            key,
+        }
     }
 
     fn issued(cn: &str, ca: bool, by: &Made) -> Made {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
         let cert = params(cn, ca).signed_by(&key, &by.cert, &by.key).unwrap();
-        Made { pem: cert.pem(), cert, key }
+        Made {
+            pem: cert.pem(),
+            cert,
+            key,
+        }
     }
 
     #[test]
     fn roots_intermediates_and_leaves() {
-        let r = root("Amazon RDS eu-west-1 Root CA ECC384 G1", &rcgen::PKCS_ECDSA_P384_SHA384);
+        let r = root(
+            "Amazon RDS eu-west-1 Root CA ECC384 G1",
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+        );
         let i = issued("Amazon RDS eu-west-1 Intermediate", true, &r);
         let leaf = issued("db.example.com", false, &i);
         let bundle = format!("{}{}{}", r.pem, i.pem, leaf.pem);
@@ -471,7 +568,10 @@ mod tests {
         assert_eq!(root.ca_identifier.as_deref(), Some("rds-ca-ecc384-g1"));
         assert_eq!(root.region.as_deref(), Some("eu-west-1"));
         assert_eq!(root.cert_pem, r.pem.replace("\r\n", "\n"));
-        assert_eq!(root.sha256_fingerprint, hex::encode(sha2::Sha256::digest(r.cert.der())));
+        assert_eq!(
+            root.sha256_fingerprint,
+            hex::encode(sha2::Sha256::digest(r.cert.der()))
+        );
         assert_eq!(certs[1].issuer, root.subject);
         assert!(!certs[1].is_root && certs[1].is_ca);
         assert!(!certs[2].is_root && !certs[2].is_ca);
@@ -504,13 +604,21 @@ mod tests {
     }
 
     fn err(bytes: &[u8]) -> String {
-        parse_bundle(bytes, "https://x/b.pem").unwrap_err().to_string()
+        parse_bundle(bytes, "https://x/b.pem")
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
     fn clear_errors() {
-        assert_eq!(err(b""), "https://x/b.pem: the body is empty: expected a PEM or PKCS#7 certificate bundle");
-        assert_eq!(err(b" \r\n"), "https://x/b.pem: the body is empty: expected a PEM or PKCS#7 certificate bundle");
+        assert_eq!(
+            err(b""),
+            "https://x/b.pem: the body is empty: expected a PEM or PKCS#7 certificate bundle"
+        );
+        assert_eq!(
+            err(b" \r\n"),
+            "https://x/b.pem: the body is empty: expected a PEM or PKCS#7 certificate bundle"
+        );
         assert_eq!(
             err(b"<!DOCTYPE html><html><head><title>403 Forbidden</title></head></html>"),
             "https://x/b.pem: this looks like an HTML or XML page (an error page or a login portal?), not a certificate bundle; it starts with \"<!DOCTYPE html><html><head><title>403 Forbidden</title></hea…\""
@@ -522,13 +630,26 @@ mod tests {
         assert_eq!(err(key.as_bytes()), "https://x/b.pem: block 2: a \"PRIVATE KEY\" block, not a certificate (a private key must never be published in a trust bundle)");
         let truncated = &a.pem[..a.pem.len() / 2];
         let two = format!("{}{}", a.pem, truncated);
-        assert_eq!(err(two.as_bytes()), "https://x/b.pem: block 2: the CERTIFICATE block has no END line (truncated bundle?)");
+        assert_eq!(
+            err(two.as_bytes()),
+            "https://x/b.pem: block 2: the CERTIFICATE block has no END line (truncated bundle?)"
+        );
         let broken = a.pem.replacen("MII", "M!I", 1);
-        assert!(err(broken.as_bytes()).starts_with("https://x/b.pem: block 1: the CERTIFICATE block is not valid base64"), "{}", err(broken.as_bytes()));
-        let not_a_cert = "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
-        assert!(err(not_a_cert.as_bytes()).starts_with("https://x/b.pem: block 1: not a valid X.509 certificate"));
+        assert!(
+            err(broken.as_bytes())
+                .starts_with("https://x/b.pem: block 1: the CERTIFICATE block is not valid base64"),
+            "{}",
+            err(broken.as_bytes())
+        );
+        let not_a_cert =
+            "-----BEGIN CERTIFICATE-----\naGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
+        assert!(err(not_a_cert.as_bytes())
+            .starts_with("https://x/b.pem: block 1: not a valid X.509 certificate"));
         assert_eq!(err(b"-----BEGIN PKCS7-----\naGVsbG8=\n-----END PKCS7-----\n"), "https://x/b.pem: block 1: the PKCS7 block is not a PKCS#7 SignedData with certificates");
-        assert_eq!(err(b"-----BEGIN CERT"), "https://x/b.pem: block 1: a BEGIN line without its closing dashes (truncated block)");
+        assert_eq!(
+            err(b"-----BEGIN CERT"),
+            "https://x/b.pem: block 1: a BEGIN line without its closing dashes (truncated block)"
+        );
     }
 
     #[test]
@@ -540,9 +661,18 @@ mod tests {
 
     #[test]
     fn rds_common_names() {
-        assert_eq!(rds_ca("Amazon RDS ap-south-1 Root CA RSA4096 G1"), (Some(CaId::RdsCaRsa4096G1), Region::get("ap-south-1")));
-        assert_eq!(rds_ca("Amazon RDS us-gov-west-1 RSA2048 G1"), (Some(CaId::RdsCaRsa2048G1), Region::get("us-gov-west-1")));
-        assert_eq!(rds_ca("Amazon RDS Beta us-east-1 Root CA ECC384 G1"), (None, None));
+        assert_eq!(
+            rds_ca("Amazon RDS ap-south-1 Root CA RSA4096 G1"),
+            (Some(CaId::RdsCaRsa4096G1), Region::get("ap-south-1"))
+        );
+        assert_eq!(
+            rds_ca("Amazon RDS us-gov-west-1 RSA2048 G1"),
+            (Some(CaId::RdsCaRsa2048G1), Region::get("us-gov-west-1"))
+        );
+        assert_eq!(
+            rds_ca("Amazon RDS Beta us-east-1 Root CA ECC384 G1"),
+            (None, None)
+        );
         assert_eq!(rds_ca("Amazon RDS us-east-1 2019 CA"), (None, None));
         assert_eq!(rds_ca("Amazon RDS Root 2019 CA"), (None, None));
     }
@@ -550,7 +680,12 @@ mod tests {
     #[test]
     fn arbitrary_bytes_never_panic() {
         let a = root("A", &rcgen::PKCS_ECDSA_P256_SHA256);
-        let mut seeds: Vec<Vec<u8>> = vec![a.pem.clone().into_bytes(), a.cert.der().to_vec(), b"-----BEGIN -----".to_vec(), b"-----BEGIN X----------END X-----".to_vec()];
+        let mut seeds: Vec<Vec<u8>> = vec![
+            a.pem.clone().into_bytes(),
+            a.cert.der().to_vec(),
+            b"-----BEGIN -----".to_vec(),
+            b"-----BEGIN X----------END X-----".to_vec(),
+        ];
         for len in [1, 7, 50, 300] {
             seeds.push(a.pem.as_bytes()[..len.min(a.pem.len())].to_vec());
             seeds.push(a.cert.der()[..len.min(a.cert.der().len())].to_vec());

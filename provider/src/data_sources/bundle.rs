@@ -7,8 +7,15 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
+use std::sync::Arc;
+
 use super::report;
-use crate::schema_util::{block, computed, optional, optional_computed, strings};
+use crate::content::bundle::{check_bundle, fetch_bundle};
+use crate::content::parse::{roots_pem, soonest_not_after, CertificateInfo};
+use crate::provider::Shared;
+use crate::schema_util::{
+    block, computed, computed_object_list, optional, optional_computed, strings,
+};
 use crate::selection::{select, Selection};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -22,6 +29,63 @@ pub struct BundleState {
     pub p7b_url: Value<String>,
     pub available_ca_identifiers: Value<Vec<Value<String>>>,
     pub default_ca_identifier: Value<String>,
+    pub fetch_content: Value<bool>,
+    pub expected_sha256: Value<String>,
+    pub content_url: Value<String>,
+    pub content: Value<String>,
+    pub content_sha256: Value<String>,
+    pub certificates: Value<Vec<CertificateValue>>,
+    pub roots_pem: Value<String>,
+    pub soonest_not_after: Value<String>,
+}
+
+/// One certificate of a fetched bundle, as Terraform sees it. Field names follow
+/// `tls_certificate` where it has them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateValue {
+    pub subject: String,
+    pub issuer: String,
+    pub common_name: String,
+    pub serial_number: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub is_ca: bool,
+    pub is_root: bool,
+    pub version: i64,
+    pub public_key_algorithm: String,
+    pub key_size: Option<i64>,
+    pub curve: Option<String>,
+    pub signature_algorithm: String,
+    pub sha1_fingerprint: String,
+    pub sha256_fingerprint: String,
+    pub cert_pem: String,
+    pub ca_identifier: Option<String>,
+    pub region: Option<String>,
+}
+
+impl From<&CertificateInfo> for CertificateValue {
+    fn from(c: &CertificateInfo) -> Self {
+        CertificateValue {
+            subject: c.subject.clone(),
+            issuer: c.issuer.clone(),
+            common_name: c.common_name.clone(),
+            serial_number: c.serial_number.clone(),
+            not_before: c.not_before.clone(),
+            not_after: c.not_after.clone(),
+            is_ca: c.is_ca,
+            is_root: c.is_root,
+            version: c.version,
+            public_key_algorithm: c.public_key_algorithm.clone(),
+            key_size: c.key_size,
+            curve: c.curve.clone(),
+            signature_algorithm: c.signature_algorithm.clone(),
+            sha1_fingerprint: c.sha1_fingerprint.clone(),
+            sha256_fingerprint: c.sha256_fingerprint.clone(),
+            cert_pem: c.cert_pem.clone(),
+            ca_identifier: c.ca_identifier.clone(),
+            region: c.region.clone(),
+        }
+    }
 }
 
 /// A known string, `None` when null; `Err(())` while unknown (plan time).
@@ -79,7 +143,36 @@ impl BundleState {
     }
 }
 
-pub struct BundleDataSource;
+pub struct BundleDataSource {
+    pub shared: Arc<Shared>,
+}
+
+fn certificates_attribute() -> tf_provider::schema::Attribute {
+    let s = || AttributeType::String;
+    computed_object_list(
+        "Every certificate of the bundle, in bundle order.",
+        vec![
+            ("subject", s(), "Subject DN, as `tls_certificate` prints it."),
+            ("issuer", s(), "Issuer DN."),
+            ("common_name", s(), "Subject CN."),
+            ("serial_number", s(), "Serial number, decimal."),
+            ("not_before", s(), "Start of validity (RFC 3339)."),
+            ("not_after", s(), "End of validity (RFC 3339)."),
+            ("is_ca", AttributeType::Bool, "Whether the certificate is a CA (basic constraints)."),
+            ("is_root", AttributeType::Bool, "Whether it is self-signed (a root)."),
+            ("version", AttributeType::Number, "X.509 version."),
+            ("public_key_algorithm", s(), "`RSA`, `ECDSA` or `ED25519`."),
+            ("key_size", AttributeType::Number, "Key size in bits (RSA modulus, or the EC curve size)."),
+            ("curve", s(), "EC curve, e.g. `P-384`; null for RSA."),
+            ("signature_algorithm", s(), "Signature algorithm, e.g. `SHA384-RSA`."),
+            ("sha1_fingerprint", s(), "SHA-1 fingerprint of the DER, lowercase hex."),
+            ("sha256_fingerprint", s(), "SHA-256 fingerprint of the DER, lowercase hex."),
+            ("cert_pem", s(), "The certificate alone, PEM."),
+            ("ca_identifier", s(), "The RDS CA (`rds-ca-rsa2048-g1`, ...) when the CN names one of a known Region; else null."),
+            ("region", s(), "The Region of that CA; else null."),
+        ],
+    )
+}
 
 pub fn schema() -> Schema {
     block(
@@ -95,6 +188,14 @@ pub fn schema() -> Schema {
             ("p7b_url", computed(AttributeType::String, "HTTPS URL of the PKCS#7 bundle.")),
             ("available_ca_identifiers", computed(strings(), "The CAs RDS offers in the Region (every CA for a global bundle).")),
             ("default_ca_identifier", computed(AttributeType::String, "The CA RDS uses when none is chosen.")),
+            ("fetch_content", optional(AttributeType::Bool, "Fetch and parse the PEM bundle (default `true`). `false` gives the URLs and the CA check only, with no network access.")),
+            ("expected_sha256", optional(AttributeType::String, "Pin: the SHA-256 (hex) the fetched bundle must have. A mismatch is an error naming both hashes.")),
+            ("content_url", computed(AttributeType::String, "The URL the content was fetched from: `pem_url`, or its mirror from the provider's `base_urls`. Null when `fetch_content = false`.")),
+            ("content", computed(AttributeType::String, "The PEM bundle as served. Null when `fetch_content = false`.")),
+            ("content_sha256", computed(AttributeType::String, "SHA-256 of `content`, lowercase hex.")),
+            ("certificates", certificates_attribute()),
+            ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of the bundle, PEM: what a trust store should register, per AWS.")),
+            ("soonest_not_after", computed(AttributeType::String, "The earliest `not_after` among the bundle's certificates (RFC 3339).")),
         ],
     )
 }
@@ -120,6 +221,40 @@ impl DataSource for BundleDataSource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let selection = config.selection(diags)?;
-        Some(config.fill(&selection))
+        let fetch = !matches!(config.fetch_content, Value::Value(false));
+        let expected = config
+            .expected_sha256
+            .as_ref_option()
+            .map(|s| s.trim().to_ascii_lowercase());
+        let mut state = config.fill(&selection);
+        if fetch {
+            let bundle = fetch_bundle(&self.shared, &selection, diags).await?;
+            check_bundle(
+                &bundle,
+                &selection,
+                expected.as_deref(),
+                self.shared.expiry_warning_days(),
+                diags,
+            );
+            if !diags.errors.is_empty() {
+                return None;
+            }
+            state.content_url = Value::Value(bundle.url.clone());
+            state.content =
+                Value::Value(String::from_utf8_lossy(&bundle.fetched.body).into_owned());
+            state.content_sha256 = Value::Value(bundle.fetched.sha256.clone());
+            state.roots_pem = Value::Value(roots_pem(&bundle.certificates));
+            state.soonest_not_after = soonest_not_after(&bundle.certificates)
+                .map(|c| c.not_after.clone())
+                .into();
+            state.certificates = Value::Value(
+                bundle
+                    .certificates
+                    .iter()
+                    .map(CertificateValue::from)
+                    .collect(),
+            );
+        }
+        Some(state)
     }
 }

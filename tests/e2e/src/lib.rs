@@ -327,3 +327,33 @@ pub fn only_error(run: &Run) -> Diagnostic {
     );
     errors.into_iter().next().unwrap()
 }
+
+/// The real RDS bundles beside the repository (../shared/fixtures/bundles; `RDSCA_FIXTURES_DIR`
+/// overrides). Missing fixtures fail the test.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let dir = std::env::var_os("RDSCA_FIXTURES_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared/fixtures/bundles"));
+    let path = dir.join(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "fixture {} is needed (CI has ../shared beside the repository): {e}",
+            path.display()
+        )
+    })
+}
+
+/// A provider block that fetches the commercial partition's bundles from `server` (trusting its
+/// CA, written as ca.pem into `workdir`) and caches them in `cache_dir`.
+pub fn local_server_provider(
+    workdir: &Workdir,
+    server: &rdsca_test_server::TestServer,
+    cache_dir: &Path,
+) -> String {
+    workdir.write("ca.pem", server.ca_pem());
+    format!(
+        "provider \"rdsca\" {{\n  base_urls   = {{ aws = \"{}\" }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n  timeout_seconds = 5\n  max_retries = 1\n}}\n",
+        server.base_url(),
+        cache_dir.display()
+    )
+}

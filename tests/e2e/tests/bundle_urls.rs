@@ -8,18 +8,24 @@ fn commercial_region_global_and_govcloud_urls() {
     let w = Workdir::with_provider(
         r#"
 data "rdsca_bundle" "ireland" {
-  region = "eu-west-1"
+  region        = "eu-west-1"
+  fetch_content = false
 }
-data "rdsca_bundle" "global" {}
+data "rdsca_bundle" "global" {
+  fetch_content = false
+}
 data "rdsca_bundle" "gov_global" {
-  partition = "aws-us-gov"
+  partition     = "aws-us-gov"
+  fetch_content = false
 }
 data "rdsca_bundle" "gov_west" {
   region        = "us-gov-west-1"
   ca_identifier = "rds-ca-ecc384-g1"
+  fetch_content = false
 }
 data "rdsca_bundle" "thailand" {
-  region = "ap-southeast-7"
+  region        = "ap-southeast-7"
+  fetch_content = false
 }
 output "ireland" { value = data.rdsca_bundle.ireland }
 output "global" { value = data.rdsca_bundle.global }
@@ -94,6 +100,7 @@ resource "terraform_data" "region" {
 data "rdsca_bundle" "late" {
   region        = terraform_data.region.output
   ca_identifier = "rds-ca-rsa4096-g1"
+  fetch_content = false
 }
 output "pem_url" { value = data.rdsca_bundle.late.pem_url }
 "#,
@@ -130,6 +137,7 @@ resource "terraform_data" "region" {
 data "rdsca_bundle" "late" {
   region        = terraform_data.region.output
   ca_identifier = "rds-ca-ecc384-g1"
+  fetch_content = false
 }
 "#,
     );

@@ -1,7 +1,8 @@
 //! Every configuration under examples/ runs through init, validate and plan (and apply where it
 //! has outputs to check).
 
-use rdsca_e2e::{required_providers, workspace, Workdir};
+use rdsca_e2e::{fixture, local_server_provider, required_providers, workspace, Workdir};
+use rdsca_test_server::{Route, TestServer};
 use serde_json::json;
 
 /// A Registry-layout example file in a working directory, with the provider requirement added
@@ -77,7 +78,17 @@ fn provider_example() {
 
 #[test]
 fn data_source_examples() {
-    let out = example("examples/data-sources/rdsca_bundle/data-source.tf").apply_outputs();
+    // The bundle example downloads the global bundle: serve the real one from a local server.
+    let server = TestServer::start();
+    server.route(
+        "/global/global-bundle.pem",
+        Route::ok(fixture("global-bundle.18a8b72.pem")),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let w = example("examples/data-sources/rdsca_bundle/data-source.tf");
+    let provider = local_server_provider(&w, &server, cache.path());
+    w.write("provider.tf", &provider);
+    let out = w.apply_outputs();
     assert_eq!(
         out["bundle_pem_url"],
         "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"
@@ -87,6 +98,17 @@ fn data_source_examples() {
         out["govcloud_global_p7b_url"],
         "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.p7b"
     );
+    assert_eq!(out["root_count"], json!(102));
+    assert_eq!(
+        out["trust_store_pem"]
+            .as_str()
+            .unwrap()
+            .matches("BEGIN CERTIFICATE")
+            .count(),
+        102
+    );
+    assert_eq!(out["soonest_expiry"], "2061-05-18T21:49:45Z");
+    assert_eq!(server.requests("/global/global-bundle.pem"), 1);
 
     let out = example("examples/data-sources/rdsca_regions/data-source.tf").apply_outputs();
     assert_eq!(out["ecc_regions"].as_array().unwrap().len(), 26);
