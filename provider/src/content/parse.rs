@@ -106,7 +106,7 @@ pub fn parse_bundle(bytes: &[u8], origin: &str) -> Result<Vec<CertificateInfo>, 
             "the body is empty: expected a PEM or PKCS#7 certificate bundle",
         ));
     }
-    let ders = if memchr_begin(bytes) {
+    let ders = if find(bytes, b"-----BEGIN ").is_some() {
         pem_certificates(bytes, origin)?
     } else if bytes[0] == 0x30 {
         match pkcs7_certificates(bytes) {
@@ -140,76 +140,48 @@ pub fn parse_bundle(bytes: &[u8], origin: &str) -> Result<Vec<CertificateInfo>, 
         .collect()
 }
 
-fn memchr_begin(bytes: &[u8]) -> bool {
-    bytes.windows(11).any(|w| w == b"-----BEGIN ")
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
 }
 
 /// DER certificates from PEM text: CERTIFICATE blocks, and the certificates of PKCS7 blocks.
+/// Works on bytes: no UTF-8 pass over the whole body, no per-character allocation.
 fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseError> {
-    let text = String::from_utf8_lossy(bytes);
+    const BEGIN: &[u8] = b"-----BEGIN ";
     let mut out = Vec::new();
-    let mut rest: &str = &text;
+    let mut rest = bytes;
     let mut index = 0;
-    while let Some(start) = rest.find("-----BEGIN ") {
+    let mut body = Vec::new();
+    while let Some(start) = find(rest, BEGIN) {
         index += 1;
-        let after = &rest[start + 11..];
-        let Some(label_end) = after.find("-----") else {
-            return Err(error(
-                origin,
-                Some(index),
-                "a BEGIN line without its closing dashes (truncated block)",
-            ));
+        let after = &rest[start + BEGIN.len()..];
+        let Some(label_end) = find(after, b"-----") else {
+            return Err(error(origin, Some(index), "a BEGIN line without its closing dashes (truncated block)"));
         };
-        let label = &after[..label_end];
+        let label = String::from_utf8_lossy(&after[..label_end]).into_owned();
         let body_and_rest = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");
-        let Some(end) = body_and_rest.find(&end_marker) else {
-            return Err(error(
-                origin,
-                Some(index),
-                format!("the {label} block has no END line (truncated bundle?)"),
-            ));
+        let Some(end) = find(body_and_rest, end_marker.as_bytes()) else {
+            return Err(error(origin, Some(index), format!("the {label} block has no END line (truncated bundle?)")));
         };
-        let body: String = body_and_rest[..end]
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect();
+        body.clear();
+        body.extend(body_and_rest[..end].iter().filter(|b| !b.is_ascii_whitespace()));
         rest = &body_and_rest[end + end_marker.len()..];
-        if body.contains(':') {
+        if body.contains(&b':') {
             return Err(error(origin, Some(index), format!("the {label} block has headers (encrypted PEM?), which a certificate bundle never has")));
         }
         let der = base64::engine::general_purpose::STANDARD
-            .decode(body.as_bytes())
-            .map_err(|e| {
-                error(
-                    origin,
-                    Some(index),
-                    format!("the {label} block is not valid base64 ({e})"),
-                )
-            })?;
-        match label {
+            .decode(&body)
+            .map_err(|e| error(origin, Some(index), format!("the {label} block is not valid base64 ({e})")))?;
+        match label.as_str() {
             "CERTIFICATE" | "X509 CERTIFICATE" => out.push(der),
             "PKCS7" | "CMS" => match pkcs7_certificates(&der) {
                 Some(certs) => out.extend(certs),
-                None => {
-                    return Err(error(
-                        origin,
-                        Some(index),
-                        format!("the {label} block is not a PKCS#7 SignedData with certificates"),
-                    ))
-                }
+                None => return Err(error(origin, Some(index), format!("the {label} block is not a PKCS#7 SignedData with certificates"))),
             },
             other => {
-                let hint = if other.contains("PRIVATE KEY") {
-                    " (a private key must never be published in a trust bundle)"
-                } else {
-                    ""
-                };
-                return Err(error(
-                    origin,
-                    Some(index),
-                    format!("a \"{other}\" block, not a certificate{hint}"),
-                ));
+                let hint = if other.contains("PRIVATE KEY") { " (a private key must never be published in a trust bundle)" } else { "" };
+                return Err(error(origin, Some(index), format!("a \"{other}\" block, not a certificate{hint}")));
             }
         }
     }
@@ -382,24 +354,28 @@ fn to_pem(der: &[u8]) -> String {
     out
 }
 
-/// Attribute short names Go knows (`crypto/x509/pkix`), by the last arc of `2.5.4.x`.
+/// Attribute short names Go knows (`crypto/x509/pkix`) and their position in Go's
+/// `ToRDNSequence` order. `2.5.4.n` is DER `55 04 n`: matched on bytes, no allocation.
 fn go_attribute(oid: &Oid) -> Option<(&'static str, u8)> {
-    // (name, position in Go's ToRDNSequence order)
-    match oid.to_id_string().as_str() {
-        "2.5.4.6" => Some(("C", 0)),
-        "2.5.4.8" => Some(("ST", 1)),
-        "2.5.4.7" => Some(("L", 2)),
-        "2.5.4.9" => Some(("STREET", 3)),
-        "2.5.4.17" => Some(("POSTALCODE", 4)),
-        "2.5.4.10" => Some(("O", 5)),
-        "2.5.4.11" => Some(("OU", 6)),
-        "2.5.4.3" => Some(("CN", 7)),
-        "2.5.4.5" => Some(("SERIALNUMBER", 8)),
+    match oid.as_bytes() {
+        [0x55, 0x04, 6] => Some(("C", 0)),
+        [0x55, 0x04, 8] => Some(("ST", 1)),
+        [0x55, 0x04, 7] => Some(("L", 2)),
+        [0x55, 0x04, 9] => Some(("STREET", 3)),
+        [0x55, 0x04, 17] => Some(("POSTALCODE", 4)),
+        [0x55, 0x04, 10] => Some(("O", 5)),
+        [0x55, 0x04, 11] => Some(("OU", 6)),
+        [0x55, 0x04, 3] => Some(("CN", 7)),
+        [0x55, 0x04, 5] => Some(("SERIALNUMBER", 8)),
         _ => None,
     }
 }
 
 fn escape(value: &str) -> String {
+    let plain = !value.starts_with([' ', '#']) && !value.ends_with(' ') && !value.contains([',', '+', '"', '\\', '<', '>', ';']);
+    if plain {
+        return value.to_string();
+    }
     let chars: Vec<char> = value.chars().collect();
     let mut out = String::with_capacity(value.len());
     for (i, &c) in chars.iter().enumerate() {
