@@ -3,17 +3,20 @@
 #   terraform-provider-rdsca_<version>_<os>_<arch>.zip   (holds terraform-provider-rdsca_v<version>)
 #   terraform-provider-rdsca_<version>_SHA256SUMS
 #   terraform-provider-rdsca_<version>_manifest.json
-# Usage: scripts/release.sh [--out DIR] [--skip-build]
+# Usage: scripts/release.sh [--out DIR] [--skip-build] [--binary PATH]
+#   --binary PATH  package this binary instead of building target/release (tests use the debug build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=dist
 build=1
+binary=
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
     --skip-build) build=0; shift ;;
-    *) echo "usage: $0 [--out DIR] [--skip-build]" >&2; exit 2 ;;
+    --binary) binary="$2"; build=0; shift 2 ;;
+    *) echo "usage: $0 [--out DIR] [--skip-build] [--binary PATH]" >&2; exit 2 ;;
   esac
 done
 
@@ -27,7 +30,7 @@ target_dir=${CARGO_TARGET_DIR:-target}
 if [ "$build" = 1 ]; then
   cargo build --release --locked -p "$name" --bin "$name"
 fi
-binary="$target_dir/release/$name"
+binary=${binary:-"$target_dir/release/$name"}
 [ -x "$binary" ] || { echo "error: $binary not built" >&2; exit 1; }
 
 mkdir -p "$out"

@@ -31,4 +31,16 @@ for tf in $system_tf $lib_tf; do
 done
 [ "$passed" -ge 1 ] || { echo "error: no terraform CLI ran the end-to-end suite" >&2; exit 1; }
 
+step "newcomer path: the README's main command in a clean clone prints a plan with bundle URLs"
+clone_dir=$(mktemp -d)
+trap 'rm -rf "$clone_dir"' EXIT
+git clone -q "$root" "$clone_dir/repo"
+# The shared target directory spares a second full build; only the workspace crates rebuild.
+plan=$(CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" bash "$clone_dir/repo/scripts/run-example.sh" -no-color)
+echo "$plan" | tail -n 20
+echo "$plan" | grep -q 'bundle_pem_url *= "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"' \
+  || { echo "error: the main command's plan has no bundle URL" >&2; exit 1; }
+echo "$plan" | grep -q 'ca_cert_identifier *= "rds-ca-ecc384-g1"' \
+  || { echo "error: the main command's plan has no validated CA" >&2; exit 1; }
+
 step "all tests passed (end-to-end suite ran against $passed Terraform CLIs)"

@@ -9,11 +9,17 @@ fn bundle() -> &'static str {
     static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     PEM.get_or_init(|| {
         let mut out = String::new();
-        for alg in [&rcgen::PKCS_ECDSA_P384_SHA384, &rcgen::PKCS_ECDSA_P256_SHA256] {
+        for alg in [
+            &rcgen::PKCS_ECDSA_P384_SHA384,
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+        ] {
             let key = rcgen::KeyPair::generate_for(alg).unwrap();
             let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
             p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-            p.distinguished_name.push(rcgen::DnType::CommonName, "Amazon RDS eu-west-1 Root CA ECC384 G1");
+            p.distinguished_name.push(
+                rcgen::DnType::CommonName,
+                "Amazon RDS eu-west-1 Root CA ECC384 G1",
+            );
             out.push_str(&p.self_signed(&key).unwrap().pem());
         }
         out

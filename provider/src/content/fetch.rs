@@ -300,15 +300,17 @@ impl Fetcher {
                         ),
                     ))
                 }
-                Err(e) => return Err(error(
-                    url,
-                    FetchErrorKind::Truncated,
-                    format!(
+                Err(e) => {
+                    return Err(error(
+                        url,
+                        FetchErrorKind::Truncated,
+                        format!(
                         "the connection closed before the whole body arrived ({} bytes read): {}",
                         body.len(),
                         chain(&e)
                     ),
-                )),
+                    ))
+                }
             }
         }
         Ok(FetchOutcome::Fresh { body, validators })

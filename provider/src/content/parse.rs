@@ -156,32 +156,64 @@ fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseErr
         index += 1;
         let after = &rest[start + BEGIN.len()..];
         let Some(label_end) = find(after, b"-----") else {
-            return Err(error(origin, Some(index), "a BEGIN line without its closing dashes (truncated block)"));
+            return Err(error(
+                origin,
+                Some(index),
+                "a BEGIN line without its closing dashes (truncated block)",
+            ));
         };
         let label = String::from_utf8_lossy(&after[..label_end]).into_owned();
         let body_and_rest = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");
         let Some(end) = find(body_and_rest, end_marker.as_bytes()) else {
-            return Err(error(origin, Some(index), format!("the {label} block has no END line (truncated bundle?)")));
+            return Err(error(
+                origin,
+                Some(index),
+                format!("the {label} block has no END line (truncated bundle?)"),
+            ));
         };
         body.clear();
-        body.extend(body_and_rest[..end].iter().filter(|b| !b.is_ascii_whitespace()));
+        body.extend(
+            body_and_rest[..end]
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace()),
+        );
         rest = &body_and_rest[end + end_marker.len()..];
         if body.contains(&b':') {
             return Err(error(origin, Some(index), format!("the {label} block has headers (encrypted PEM?), which a certificate bundle never has")));
         }
         let der = base64::engine::general_purpose::STANDARD
             .decode(&body)
-            .map_err(|e| error(origin, Some(index), format!("the {label} block is not valid base64 ({e})")))?;
+            .map_err(|e| {
+                error(
+                    origin,
+                    Some(index),
+                    format!("the {label} block is not valid base64 ({e})"),
+                )
+            })?;
         match label.as_str() {
             "CERTIFICATE" | "X509 CERTIFICATE" => out.push(der),
             "PKCS7" | "CMS" => match pkcs7_certificates(&der) {
                 Some(certs) => out.extend(certs),
-                None => return Err(error(origin, Some(index), format!("the {label} block is not a PKCS#7 SignedData with certificates"))),
+                None => {
+                    return Err(error(
+                        origin,
+                        Some(index),
+                        format!("the {label} block is not a PKCS#7 SignedData with certificates"),
+                    ))
+                }
             },
             other => {
-                let hint = if other.contains("PRIVATE KEY") { " (a private key must never be published in a trust bundle)" } else { "" };
-                return Err(error(origin, Some(index), format!("a \"{other}\" block, not a certificate{hint}")));
+                let hint = if other.contains("PRIVATE KEY") {
+                    " (a private key must never be published in a trust bundle)"
+                } else {
+                    ""
+                };
+                return Err(error(
+                    origin,
+                    Some(index),
+                    format!("a \"{other}\" block, not a certificate{hint}"),
+                ));
             }
         }
     }
@@ -372,7 +404,9 @@ fn go_attribute(oid: &Oid) -> Option<(&'static str, u8)> {
 }
 
 fn escape(value: &str) -> String {
-    let plain = !value.starts_with([' ', '#']) && !value.ends_with(' ') && !value.contains([',', '+', '"', '\\', '<', '>', ';']);
+    let plain = !value.starts_with([' ', '#'])
+        && !value.ends_with(' ')
+        && !value.contains([',', '+', '"', '\\', '<', '>', ';']);
     if plain {
         return value.to_string();
     }
