@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Whole-run measurements of terraform-provider-rdsca against a Go peer and bare Terraform.
 
-Run by hand (not in CI), from the repository root, after `cargo build --release`:
+Run by hand (not in CI), from the repository root, after
+`cargo build --release -p terraform-provider-rdsca -p rdsca-test-server`:
 
     python3 bench/whole-run.py [--runs 15] [--terraform PATH] [--json out.json]
 
@@ -34,8 +35,8 @@ COOKIE = ("TF_PLUGIN_MAGIC_COOKIE", "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d
 VERSION = re.search(r'^version = "(.*)"', (ROOT / "Cargo.toml").read_text(), re.M).group(1)
 
 
-def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw)
+def sh(cmd, input=None, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, input=input, **kw)
 
 
 def go_peer(cache: Path) -> Path:
@@ -93,9 +94,11 @@ def regions():
     return re.findall(r'^\[\[region\]\]\ncode = "([^"]+)"\nname = "[^"]*"\npartition = "([^"]+)"', text, re.M)
 
 
-def hyperfine(cmds: dict, runs: int, cwd_env) -> dict:
+def hyperfine(cmds: dict, runs: int, cwd_env, prepare=None) -> dict:
     out = Path(tempfile.mktemp(suffix=".json"))
     args = ["hyperfine", "--runs", str(runs), "--warmup", "2", "--export-json", str(out), "--style", "basic"]
+    if prepare:
+        args += ["--prepare", prepare]
     for name, (cwd, cmd) in cmds.items():
         args += ["-n", name, f"cd {cwd} && {cmd}"]
     subprocess.run(args, check=True, env=cwd_env, stdout=subprocess.DEVNULL)
@@ -137,6 +140,24 @@ def close_to_exit_ms(cwd: Path, env: dict, n: int = 10) -> float:
     return statistics.median(samples)
 
 
+def regional_bundles(root: Path) -> dict:
+    """Per-region bundles as AWS serves them now (three G1 roots each), cut from the real global
+    bundle in ../shared/fixtures/bundles: {region: pem}."""
+    fixtures = Path(os.environ.get("RDSCA_FIXTURES_DIR", ROOT.parent / "shared/fixtures/bundles"))
+    text = (fixtures / "global-bundle.18a8b72.pem").read_text()
+    out = {}
+    for block in re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n?", text, re.S):
+        subject = sh(["openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253"], input=block).stdout
+        m = re.search(r"CN=Amazon RDS ([a-z]+-[a-z]+-\d+) Root CA", subject)
+        if m:
+            out[m.group(1)] = out.get(m.group(1), "") + block
+    for region, pem in out.items():
+        d = root / region
+        d.mkdir(parents=True, exist_ok=True)
+        (d / f"{region}-bundle.pem").write_text(pem)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=15)
@@ -169,10 +190,43 @@ def main():
     dirs["b: plain HCL locals"] = config(base, "b_locals", [], locals_)
     rss_cfg = config(base, "rss", ["rdscarss"], 'output "x" { value = provider::rdscarss::bundle_url("eu-west-1") }\n')
 
-    for d in list(dirs.values()) + [rss_cfg]:
+    # (c) content from a local HTTPS server, every commercial Region.
+    served = base / "served"
+    bundles_by_region = regional_bundles(served)
+    server_bin = binary.parent / "rdsca-test-server"
+    if not server_bin.exists():
+        sys.exit(f"{server_bin} is missing: run `cargo build --release -p rdsca-test-server` first")
+    server = subprocess.Popen([str(server_bin), "--dir", str(served), "--ca-out", str(base / "ca.pem"), "--addr-out", str(base / "addr")],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    for _ in range(100):
+        if (base / "addr").exists() and (base / "addr").read_text():
+            break
+        time.sleep(0.05)
+    addr = (base / "addr").read_text()
+    cache = base / "cache"
+    content = f'provider "rdsca" {{\n  base_urls   = {{ aws = "{addr}" }}\n  ca_cert_pem = file("{base}/ca.pem")\n  cache_dir   = "{cache}"\n}}\n'
+    content += "".join(f'data "rdsca_bundle" "r{i}" {{\n  region = "{c}"\n}}\n' for i, c in enumerate(sorted(bundles_by_region)))
+    content += 'output "roots" { value = [' + ", ".join(f"length(data.rdsca_bundle.r{i}.certificates)" for i in range(len(bundles_by_region))) + "] }\n"
+    content_dir = config(base, "c_content", ["rdsca"], content)
+
+    def server_requests() -> int:
+        server.stdin.write("\n")
+        server.stdin.flush()
+        return sum(json.loads(server.stdout.readline()).values())
+
+    for d in list(dirs.values()) + [rss_cfg, content_dir]:
         sh(["terraform", "init", "-no-color", "-input=false"], cwd=d, env=env)
 
     res = hyperfine({n: (d, "terraform plan -no-color -input=false >/dev/null") for n, d in dirs.items()}, a.runs, env)
+    cold = hyperfine({"c: content, cold cache": (content_dir, "terraform plan -no-color -input=false >/dev/null")}, a.runs, env,
+                     prepare=f"rm -rf {cache}")
+    before_warm = server_requests()
+    warm = hyperfine({"c: content, warm cache": (content_dir, "terraform plan -no-color -input=false >/dev/null")}, a.runs, env)
+    warm_requests = server_requests() - before_warm
+    server.stdin.close()
+    server.wait()
+    res.update(cold)
+    res.update(warm)
     med = {n: r["median"] * 1000 for n, r in res.items()}
     user = {n: (r["user"] + r["system"]) * 1000 for n, r in res.items()}
 
@@ -186,6 +240,8 @@ def main():
         "added_ms_rdsca": med["a: rdsca function"] - med["a: no provider"],
         "added_ms_go": med["a: Go peer function"] - med["a: no provider"],
         "ratio_b": med["b: rdsca_bundle per region"] / med["b: plain HCL locals"],
+        "regions_with_content": len(bundles_by_region),
+        "warm_cache_requests": warm_requests,
         "handshake_ms": handshake_ms(binary),
         "close_to_exit_ms": close_to_exit_ms(dirs["a: rdsca function"], env),
         "peak_rss_mib": rss_kib / 1024,
@@ -196,7 +252,7 @@ def main():
     for n in med:
         print(f"| {n} | {med[n]:.1f} | {user[n]:.1f} |")
     print()
-    for k in ("terraform", "added_ms_rdsca", "added_ms_go", "added_ratio", "ratio_b", "handshake_ms", "close_to_exit_ms", "peak_rss_mib", "binary_mib"):
+    for k in ("terraform", "added_ms_rdsca", "added_ms_go", "added_ratio", "ratio_b", "regions_with_content", "warm_cache_requests", "handshake_ms", "close_to_exit_ms", "peak_rss_mib", "binary_mib"):
         v = results[k]
         print(f"{k}: {v:.2f}" if isinstance(v, float) else f"{k}: {v}")
     if a.json:

@@ -1,8 +1,7 @@
 //! `rdsca-test-server --dir DIR --ca-out FILE --addr-out FILE`: serves the files of DIR over HTTPS
-//! on 127.0.0.1 (for benchmarks and manual runs), writes the CA and `https://localhost:PORT`, and
-//! prints the request count per path on stdin EOF.
+//! on 127.0.0.1 (for benchmarks and manual runs) and writes the CA and `https://localhost:PORT`.
+//! Each line read on stdin prints the request count per path so far, as JSON; EOF stops it.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rdsca_test_server::{Route, TestServer};
@@ -48,10 +47,14 @@ fn main() {
     }
     std::fs::write(&ca_out, server.ca_pem()).expect("write CA");
     std::fs::write(&addr_out, server.base_url()).expect("write address");
-    let _ = std::io::stdin().read_to_end(&mut Vec::new());
-    let mut counts = std::collections::BTreeMap::new();
-    for r in server.request_log() {
-        *counts.entry(r.path).or_insert(0usize) += 1;
+    for line in std::io::stdin().lines() {
+        if line.is_err() {
+            break;
+        }
+        let mut counts = std::collections::BTreeMap::new();
+        for r in server.request_log() {
+            *counts.entry(r.path).or_insert(0usize) += 1;
+        }
+        println!("{}", serde_json::to_string(&counts).unwrap_or_default());
     }
-    println!("{}", serde_json::to_string(&counts).unwrap_or_default());
 }
