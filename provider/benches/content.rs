@@ -8,7 +8,6 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use rdsca::content::cache::{CacheSettings, Content};
 use rdsca::content::fetch::FetchSettings;
 use rdsca::content::parse::{parse_bundle, roots_pem};
-use rdsca::data_sources::bundle::CertificateValue;
 use rdsca_test_server::{Route, TestServer};
 
 fn global_bundle() -> Vec<u8> {
@@ -26,12 +25,15 @@ fn content(c: &mut Criterion) {
     c.bench_function("parse global bundle (102 certificates)", |b| {
         b.iter(|| parse_bundle(black_box(&bytes), "global").unwrap())
     });
-    c.bench_function("parse global bundle into the certificates value", |b| {
-        b.iter(|| {
-            let certs = parse_bundle(black_box(&bytes), "global").unwrap();
-            certs.iter().map(CertificateValue::from).collect::<Vec<_>>()
-        })
-    });
+    c.bench_function(
+        "parse global bundle and serialize the certificates value",
+        |b| {
+            b.iter(|| {
+                let certs = parse_bundle(black_box(&bytes), "global").unwrap();
+                serde_json::to_vec(&certs).unwrap()
+            })
+        },
+    );
     let certs = parse_bundle(&bytes, "global").unwrap();
     c.bench_function("roots_pem of the global bundle", |b| {
         b.iter(|| roots_pem(black_box(&certs)))

@@ -19,8 +19,9 @@ use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
 use crate::table::{CaId, Region};
 
-/// One certificate of a bundle. Field names follow Terraform's `tls_certificate` where it has them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One certificate of a bundle, as `rdsca_bundle.certificates` holds it. Field names follow
+/// Terraform's `tls_certificate` where it has them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CertificateInfo {
     /// Subject DN as Go's `pkix.Name.String()` (and so `tls_certificate`) prints it.
     pub subject: String,
@@ -31,6 +32,8 @@ pub struct CertificateInfo {
     /// RFC 3339, UTC.
     pub not_before: String,
     pub not_after: String,
+    /// For expiry checks; not part of the Terraform value.
+    #[serde(skip)]
     pub not_after_unix: i64,
     pub is_ca: bool,
     /// Self-issued: subject equals issuer, and the authority key identifier (when present) is
@@ -424,16 +427,59 @@ fn escape(value: &str) -> String {
     out
 }
 
+/// A known attribute's value: the string, escaped (as Go prints it).
 fn attribute_value(atv: &AttributeTypeAndValue) -> String {
     match atv.as_str() {
         Ok(s) => escape(s),
-        Err(_) => {
-            let mut s = String::from("#");
-            for b in atv.attr_value().data.iter() {
-                let _ = write!(s, "{b:02x}");
-            }
-            s
+        Err(_) => unknown_attribute_value(atv),
+    }
+}
+
+/// An attribute Go has no name for prints as `#` and the hex of its value re-marshalled by
+/// `encoding/asn1`: strings as PrintableString (tag 13) when they can be, else UTF8String (0c);
+/// anything else as it was encoded.
+fn unknown_attribute_value(atv: &AttributeTypeAndValue) -> String {
+    let any = atv.attr_value();
+    let der: Vec<u8> = match atv.as_str() {
+        Ok(text) => {
+            let printable = text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b" '()+,-./:=?*&".contains(&b));
+            let mut out = vec![if printable { 0x13 } else { 0x0c }];
+            push_der_length(&mut out, text.len());
+            out.extend_from_slice(text.as_bytes());
+            out
         }
+        Err(_) => {
+            let mut out = vec![any
+                .header
+                .raw_tag()
+                .and_then(|t| t.first().copied())
+                .unwrap_or(any.tag().0 as u8)];
+            push_der_length(&mut out, any.data.len());
+            out.extend_from_slice(any.data);
+            out
+        }
+    };
+    let mut s = String::with_capacity(1 + der.len() * 2);
+    s.push('#');
+    for b in der {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn push_der_length(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend(bytes);
     }
 }
 
@@ -457,7 +503,7 @@ pub fn go_name(name: &X509Name) -> String {
             None => rdns.push(format!(
                 "{}={}",
                 atv.attr_type().to_id_string(),
-                attribute_value(atv)
+                unknown_attribute_value(atv)
             )),
         }
     }
@@ -482,7 +528,12 @@ fn rds_ca(common_name: &str) -> (Option<CaId>, Option<&'static Region>) {
     let Some(region) = Region::get(region) else {
         return (None, None);
     };
-    let tail = tail.strip_prefix("Root CA ").unwrap_or(tail);
+    // Roots everywhere; the "Amazon RDS <region> RSA2048 G1" intermediates exist only in GovCloud.
+    let tail = match tail.strip_prefix("Root CA ") {
+        Some(kind) => kind,
+        None if region.partition == "aws-us-gov" => tail,
+        None => return (None, None),
+    };
     for ca in CaId::ALL {
         let template = ca.authority().root_common_name;
         // The template's suffix after "{region} Root CA ": "RSA2048 G1".
@@ -663,6 +714,35 @@ mod tests {
     }
 
     #[test]
+    fn unknown_attributes_print_as_go_does() {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut p = params("CN x", true);
+        p.distinguished_name.push(
+            DnType::CustomDnType(vec![1, 2, 840, 113549, 1, 9, 1]),
+            rcgen::DnValue::Ia5String("a@b.c".try_into().unwrap()),
+        );
+        p.distinguished_name.push(
+            DnType::CustomDnType(vec![2, 5, 4, 46]),
+            rcgen::DnValue::PrintableString("Q1".try_into().unwrap()),
+        );
+        let pem = p.self_signed(&key).unwrap().pem();
+        let cert = &parse_bundle(pem.as_bytes(), "t").unwrap()[0];
+        // Go: unknown attributes first in the sequence, so last in the string; '@' is not
+        // printable, so the email re-marshals as UTF8String (0c).
+        assert!(
+            cert.subject
+                .ends_with(",2.5.4.46=#13025131,1.2.840.113549.1.9.1=#0c056140622e63"),
+            "{}",
+            cert.subject
+        );
+        assert!(
+            cert.subject.starts_with("CN=CN x,OU=Amazon RDS,"),
+            "{}",
+            cert.subject
+        );
+    }
+
+    #[test]
     fn go_escaping() {
         assert_eq!(escape("a,b+c"), "a\\,b\\+c");
         assert_eq!(escape(" lead#"), "\\ lead#");
@@ -685,6 +765,11 @@ mod tests {
         );
         assert_eq!(rds_ca("Amazon RDS us-east-1 2019 CA"), (None, None));
         assert_eq!(rds_ca("Amazon RDS Root 2019 CA"), (None, None));
+        assert_eq!(
+            rds_ca("Amazon RDS us-east-1 RSA2048 G1"),
+            (None, None),
+            "commercial regions have no G1 intermediates"
+        );
     }
 
     #[test]

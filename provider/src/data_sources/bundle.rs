@@ -34,58 +34,9 @@ pub struct BundleState {
     pub content_url: Value<String>,
     pub content: Value<String>,
     pub content_sha256: Value<String>,
-    pub certificates: Value<Vec<CertificateValue>>,
+    pub certificates: Value<Vec<CertificateInfo>>,
     pub roots_pem: Value<String>,
     pub soonest_not_after: Value<String>,
-}
-
-/// One certificate of a fetched bundle, as Terraform sees it. Field names follow
-/// `tls_certificate` where it has them.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CertificateValue {
-    pub subject: String,
-    pub issuer: String,
-    pub common_name: String,
-    pub serial_number: String,
-    pub not_before: String,
-    pub not_after: String,
-    pub is_ca: bool,
-    pub is_root: bool,
-    pub version: i64,
-    pub public_key_algorithm: String,
-    pub key_size: Option<i64>,
-    pub curve: Option<String>,
-    pub signature_algorithm: String,
-    pub sha1_fingerprint: String,
-    pub sha256_fingerprint: String,
-    pub cert_pem: String,
-    pub ca_identifier: Option<String>,
-    pub region: Option<String>,
-}
-
-impl From<&CertificateInfo> for CertificateValue {
-    fn from(c: &CertificateInfo) -> Self {
-        CertificateValue {
-            subject: c.subject.clone(),
-            issuer: c.issuer.clone(),
-            common_name: c.common_name.clone(),
-            serial_number: c.serial_number.clone(),
-            not_before: c.not_before.clone(),
-            not_after: c.not_after.clone(),
-            is_ca: c.is_ca,
-            is_root: c.is_root,
-            version: c.version,
-            public_key_algorithm: c.public_key_algorithm.clone(),
-            key_size: c.key_size,
-            curve: c.curve.clone(),
-            signature_algorithm: c.signature_algorithm.clone(),
-            sha1_fingerprint: c.sha1_fingerprint.clone(),
-            sha256_fingerprint: c.sha256_fingerprint.clone(),
-            cert_pem: c.cert_pem.clone(),
-            ca_identifier: c.ca_identifier.clone(),
-            region: c.region.clone(),
-        }
-    }
 }
 
 /// A known string, `None` when null; `Err(())` while unknown (plan time).
@@ -247,13 +198,7 @@ impl DataSource for BundleDataSource {
             state.soonest_not_after = soonest_not_after(&bundle.certificates)
                 .map(|c| c.not_after.clone())
                 .into();
-            state.certificates = Value::Value(
-                bundle
-                    .certificates
-                    .iter()
-                    .map(CertificateValue::from)
-                    .collect(),
-            );
+            state.certificates = Value::Value(bundle.certificates.as_ref().clone());
         }
         Some(state)
     }
