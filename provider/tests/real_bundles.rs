@@ -113,71 +113,69 @@ fn every_certificate_matches_openssl() {
 }
 
 fn check_file_against_openssl(name: &str, count: usize) {
-    {
-        let ours = parse(name);
-        assert_eq!(ours.len(), count, "{name}");
-        let theirs = openssl_certs(name);
-        assert_eq!(theirs.len(), count, "{name}: openssl count");
-        for (i, (c, pem)) in ours.iter().zip(&theirs).enumerate() {
-            let ctx = format!("{name} #{}", i + 1);
-            assert_eq!(c.cert_pem.trim(), pem.trim(), "{ctx}: PEM");
-            let out = openssl(
-                &[
-                    "x509",
-                    "-noout",
-                    "-subject",
-                    "-issuer",
-                    "-startdate",
-                    "-enddate",
-                    "-fingerprint",
-                    "-sha256",
-                    "-nameopt",
-                    "RFC2253",
-                    "-text",
-                ],
-                pem.as_bytes(),
-            );
-            let field = |prefix: &str| {
-                out.lines()
-                    .find_map(|l| l.trim().strip_prefix(prefix))
-                    .unwrap_or_else(|| panic!("{ctx}: no {prefix} in openssl output"))
-                    .trim()
-                    .to_string()
-            };
-            let cn_of = |dn: &str| {
-                dn.split(',')
-                    .find_map(|p| p.strip_prefix("CN="))
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            assert_eq!(c.common_name, cn_of(&field("subject=")), "{ctx}");
-            assert_eq!(cn_of(&c.issuer), cn_of(&field("issuer=")), "{ctx}");
-            assert_eq!(c.not_before, openssl_time(&field("notBefore=")), "{ctx}");
-            assert_eq!(c.not_after, openssl_time(&field("notAfter=")), "{ctx}");
+    let ours = parse(name);
+    assert_eq!(ours.len(), count, "{name}");
+    let theirs = openssl_certs(name);
+    assert_eq!(theirs.len(), count, "{name}: openssl count");
+    for (i, (c, pem)) in ours.iter().zip(&theirs).enumerate() {
+        let ctx = format!("{name} #{}", i + 1);
+        assert_eq!(c.cert_pem.trim(), pem.trim(), "{ctx}: PEM");
+        let out = openssl(
+            &[
+                "x509",
+                "-noout",
+                "-subject",
+                "-issuer",
+                "-startdate",
+                "-enddate",
+                "-fingerprint",
+                "-sha256",
+                "-nameopt",
+                "RFC2253",
+                "-text",
+            ],
+            pem.as_bytes(),
+        );
+        let field = |prefix: &str| {
+            out.lines()
+                .find_map(|l| l.trim().strip_prefix(prefix))
+                .unwrap_or_else(|| panic!("{ctx}: no {prefix} in openssl output"))
+                .trim()
+                .to_string()
+        };
+        let cn_of = |dn: &str| {
+            dn.split(',')
+                .find_map(|p| p.strip_prefix("CN="))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(c.common_name, cn_of(&field("subject=")), "{ctx}");
+        assert_eq!(cn_of(&c.issuer), cn_of(&field("issuer=")), "{ctx}");
+        assert_eq!(c.not_before, openssl_time(&field("notBefore=")), "{ctx}");
+        assert_eq!(c.not_after, openssl_time(&field("notAfter=")), "{ctx}");
+        assert_eq!(
+            c.sha256_fingerprint,
+            field("sha256 Fingerprint=").replace(':', "").to_lowercase(),
+            "{ctx}"
+        );
+        assert_eq!(
+            c.signature_algorithm,
+            go_signature_name(&field("Signature Algorithm:")),
+            "{ctx}"
+        );
+        let bits: i64 = field("Public-Key: (")
+            .trim_end_matches(" bit)")
+            .parse()
+            .unwrap();
+        assert_eq!(c.key_size, Some(bits), "{ctx}");
+        if c.public_key_algorithm == "ECDSA" {
             assert_eq!(
-                c.sha256_fingerprint,
-                field("sha256 Fingerprint=").replace(':', "").to_lowercase(),
+                c.curve.as_deref(),
+                Some(field("NIST CURVE:").as_str()),
                 "{ctx}"
             );
-            assert_eq!(
-                c.signature_algorithm,
-                go_signature_name(&field("Signature Algorithm:")),
-                "{ctx}"
-            );
-            let bits: i64 = field("Public-Key: (")
-                .trim_end_matches(" bit)")
-                .parse()
-                .unwrap();
-            assert_eq!(c.key_size, Some(bits), "{ctx}");
-            if c.public_key_algorithm == "ECDSA" {
-                assert_eq!(
-                    c.curve.as_deref(),
-                    Some(field("NIST CURVE:").as_str()),
-                    "{ctx}"
-                );
-            } else {
-                assert_eq!(c.public_key_algorithm, "RSA", "{ctx}");
-            }
+        } else {
+            assert_eq!(c.public_key_algorithm, "RSA", "{ctx}");
         }
     }
 }
