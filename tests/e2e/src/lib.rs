@@ -105,6 +105,20 @@ pub fn env() -> &'static Env {
         let cli_config = make_mirror(dir.path(), &binary, &version());
         let plugin_cache = dir.path().join("plugin-cache");
         std::fs::create_dir_all(&plugin_cache).unwrap();
+        // Fill the plugin cache once, before the tests' parallel `terraform init`s: two inits
+        // installing into an empty shared cache at once race on its directories.
+        let warm = dir.path().join("warm");
+        std::fs::create_dir_all(&warm).unwrap();
+        std::fs::write(warm.join("main.tf"), required_providers()).unwrap();
+        let out = Command::new(&cli)
+            .args(["init", "-no-color", "-input=false"])
+            .current_dir(&warm)
+            .env("TF_CLI_CONFIG_FILE", &cli_config)
+            .env("TF_PLUGIN_CACHE_DIR", &plugin_cache)
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", cli.display()));
+        assert!(out.status.success(), "warming the plugin cache failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         Env { cli, cli_config, plugin_cache, _dir: dir }
     })
 }
