@@ -197,6 +197,31 @@ impl Ctx<'_> {
         }
     }
 
+    /// An identifier must be well formed (`syntax`: a check and what it should look like) and
+    /// unique among its kind.
+    fn check_id(
+        &mut self,
+        seen: &mut BTreeSet<String>,
+        id: &Spanned<String>,
+        field: String,
+        kind: &str,
+        syntax: Option<(fn(&str) -> bool, &str)>,
+    ) {
+        let value = id.get_ref();
+        if let Some((valid, looks_like)) = syntax {
+            if !valid(value) {
+                self.err(
+                    id.span(),
+                    field.clone(),
+                    format!("{value:?} is not {looks_like}"),
+                );
+            }
+        }
+        if !seen.insert(value.clone()) {
+            self.err(id.span(), field, format!("duplicate {kind} {value:?}"));
+        }
+    }
+
     fn check_source_ref(
         &mut self,
         ids: &BTreeSet<String>,
@@ -229,13 +254,13 @@ impl Ctx<'_> {
         }
         for (i, s) in raw.into_iter().enumerate() {
             let s = s.into_inner();
-            if !seen.insert(s.id.get_ref().clone()) {
-                self.err(
-                    s.id.span(),
-                    format!("source[{i}].id"),
-                    format!("duplicate source id {:?}", s.id.get_ref()),
-                );
-            }
+            self.check_id(
+                &mut seen,
+                &s.id,
+                format!("source[{i}].id"),
+                "source id",
+                None,
+            );
             out.push(Source {
                 id: s.id.into_inner(),
                 title: s.title,
@@ -296,20 +321,16 @@ impl Ctx<'_> {
             let p = p.into_inner();
             let owner = format!("partition[{i}]");
             let id = p.id.get_ref().clone();
-            if !is_partition_id(&id) {
-                self.err(
-                    p.id.span(),
-                    format!("{owner}.id"),
-                    format!("{id:?} is not a partition id (like \"aws\" or \"aws-us-gov\")"),
-                );
-            }
-            if !seen.insert(id.clone()) {
-                self.err(
-                    p.id.span(),
-                    format!("{owner}.id"),
-                    format!("duplicate partition id {id:?}"),
-                );
-            }
+            self.check_id(
+                &mut seen,
+                &p.id,
+                format!("{owner}.id"),
+                "partition id",
+                Some((
+                    is_partition_id,
+                    "a partition id (like \"aws\" or \"aws-us-gov\")",
+                )),
+            );
             let host = p.truststore_host.get_ref().clone();
             if host.is_empty() || host.contains('/') || host.contains(':') {
                 self.err(
@@ -362,20 +383,13 @@ impl Ctx<'_> {
             let c = c.into_inner();
             let owner = format!("ca[{i}]");
             let id = c.id.get_ref().clone();
-            if !is_ca_id(&id) {
-                self.err(
-                    c.id.span(),
-                    format!("{owner}.id"),
-                    format!("{id:?} is not a CA identifier (like \"rds-ca-rsa2048-g1\")"),
-                );
-            }
-            if !seen.insert(id.clone()) {
-                self.err(
-                    c.id.span(),
-                    format!("{owner}.id"),
-                    format!("duplicate CA id {id:?}"),
-                );
-            }
+            self.check_id(
+                &mut seen,
+                &c.id,
+                format!("{owner}.id"),
+                "CA id",
+                Some((is_ca_id, "a CA identifier (like \"rds-ca-rsa2048-g1\")")),
+            );
             match (
                 c.key_algorithm.get_ref().as_str(),
                 c.key_size,
@@ -469,16 +483,16 @@ impl Ctx<'_> {
             let r = r.into_inner();
             let code = r.code.get_ref().clone();
             let owner = format!("region[{i}] ({code})");
-            if !is_region_code(&code) {
-                self.err(r.code.span(), format!("{owner}.code"), format!("{code:?} is not an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")"));
-            }
-            if !seen.insert(code.clone()) {
-                self.err(
-                    r.code.span(),
-                    format!("{owner}.code"),
-                    format!("duplicate region code {code:?}"),
-                );
-            }
+            self.check_id(
+                &mut seen,
+                &r.code,
+                format!("{owner}.code"),
+                "region code",
+                Some((
+                    is_region_code,
+                    "an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")",
+                )),
+            );
             if !names.insert(r.name.get_ref().clone()) {
                 self.err(
                     r.name.span(),

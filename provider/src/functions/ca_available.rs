@@ -4,8 +4,7 @@ use async_trait::async_trait;
 use tf_provider::schema::{Description, FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
-use super::{fail, string_param, CA_PARAM, REGION_PARAM};
-use crate::selection;
+use super::{region_and_ca, region_and_ca_params};
 
 pub struct CaAvailable;
 
@@ -16,7 +15,7 @@ impl Function for CaAvailable {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<FunctionSchema> {
         Some(FunctionSchema {
-            parameters: vec![string_param("region", REGION_PARAM), string_param("ca", CA_PARAM)],
+            parameters: region_and_ca_params(),
             return_type: Type::Bool,
             summary: "Whether RDS offers a CA in a Region".into(),
             description: Description::markdown(
@@ -32,8 +31,7 @@ impl Function for CaAvailable {
         diags: &mut Diagnostics,
         (region, ca): Self::Input<'a>,
     ) -> Option<Self::Output<'a>> {
-        let region = selection::region("region", &region).map_err(|p| fail(diags, 0, p));
-        let ca = selection::ca("ca", &ca).map_err(|p| fail(diags, 1, p));
-        Some(region.ok()?.offers(ca.ok()?))
+        let (region, ca) = region_and_ca(diags, &region, &ca)?;
+        Some(region.offers(ca))
     }
 }

@@ -8,7 +8,8 @@ pub mod validate_ca;
 use tf_provider::schema::{Description, Parameter, Type};
 use tf_provider::Diagnostics;
 
-use crate::selection::Problem;
+use crate::selection::{self, Problem};
+use crate::table::{CaId, Region};
 
 pub fn string_param(name: &str, markdown: &str) -> Parameter {
     Parameter {
@@ -22,6 +23,25 @@ pub fn string_param(name: &str, markdown: &str) -> Parameter {
 pub const REGION_PARAM: &str = "AWS Region code, for example `eu-west-1`.";
 pub const CA_PARAM: &str =
     "CA identifier: `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1` or `rds-ca-ecc384-g1`.";
+
+/// The `(region, ca)` parameters of `ca_available` and `validate_ca`.
+pub fn region_and_ca_params() -> Vec<Parameter> {
+    vec![
+        string_param("region", REGION_PARAM),
+        string_param("ca", CA_PARAM),
+    ]
+}
+
+/// Resolves `(region, ca)` arguments; each unknown one is a function error on its argument.
+pub fn region_and_ca(
+    diags: &mut Diagnostics,
+    region: &str,
+    ca: &str,
+) -> Option<(&'static Region, CaId)> {
+    let region = selection::region("region", region).map_err(|p| fail(diags, 0, p));
+    let ca = selection::ca("ca", ca).map_err(|p| fail(diags, 1, p));
+    Some((region.ok()?, ca.ok()?))
+}
 
 /// Reports a problem as a function error on argument `index`, with the data source's wording.
 pub fn fail(diags: &mut Diagnostics, index: i64, problem: Problem) {

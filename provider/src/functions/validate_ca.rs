@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use tf_provider::schema::{Description, FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
-use super::{fail, string_param, CA_PARAM, REGION_PARAM};
+use super::{fail, region_and_ca, region_and_ca_params};
 use crate::selection;
 
 pub struct ValidateCa;
@@ -16,7 +16,7 @@ impl Function for ValidateCa {
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<FunctionSchema> {
         Some(FunctionSchema {
-            parameters: vec![string_param("region", REGION_PARAM), string_param("ca", CA_PARAM)],
+            parameters: region_and_ca_params(),
             return_type: Type::String,
             summary: "Checks a CA choice for a Region".into(),
             description: Description::markdown(
@@ -33,9 +33,7 @@ impl Function for ValidateCa {
         diags: &mut Diagnostics,
         (region, ca): Self::Input<'a>,
     ) -> Option<Self::Output<'a>> {
-        let region = selection::region("region", &region).map_err(|p| fail(diags, 0, p));
-        let id = selection::ca("ca", &ca).map_err(|p| fail(diags, 1, p));
-        let (region, id) = (region.ok()?, id.ok()?);
+        let (region, id) = region_and_ca(diags, &region, &ca)?;
         selection::offered("ca", region, id)
             .map_err(|p| fail(diags, 1, p))
             .ok()?;
