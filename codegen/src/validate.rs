@@ -158,6 +158,9 @@ struct RawRegion {
 // ---------------------------------------------------------------------------------------------
 // Checks.
 
+/// A well-formedness check and a description of what passes it.
+type Syntax = (fn(&str) -> bool, &'static str);
+
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
@@ -205,7 +208,7 @@ impl Ctx<'_> {
         id: &Spanned<String>,
         field: String,
         kind: &str,
-        syntax: Option<(fn(&str) -> bool, &str)>,
+        syntax: Option<Syntax>,
     ) {
         let value = id.get_ref();
         if let Some((valid, looks_like)) = syntax {
