@@ -188,7 +188,7 @@ def main():
     locals_ = "locals {\n  regions = {\n" + "".join(f'    "{c}" = "{hosts[p]}"\n' for c, p in rs) + "  }\n"
     locals_ += '  urls = [for r, h in local.regions : format("https://%s/%s/%s-bundle.pem", h, r, r)]\n}\noutput "urls" { value = local.urls }\n'
     dirs["b: plain HCL locals"] = config(base, "b_locals", [], locals_)
-    rss_cfg = config(base, "rss", ["rdscarss"], 'output "x" { value = provider::rdscarss::bundle_url("eu-west-1") }\n')
+    rss_cfg = config(base, "a_rss", ["rdscarss"], 'output "x" { value = provider::rdscarss::bundle_url("eu-west-1") }\n')
 
     # (c) content from a local HTTPS server, every commercial Region.
     served = base / "served"
