@@ -215,3 +215,113 @@ impl Settings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(config: ProviderConfig) -> (Settings, Vec<(String, String)>) {
+        let mut diags = Diagnostics::default();
+        let s = config.settings(&mut diags);
+        // tf-provider appends a backtrace to details when RUST_BACKTRACE is set: keep the message.
+        let message = |d: &str| d.lines().next().unwrap_or_default().to_string();
+        (
+            s,
+            diags
+                .errors
+                .into_iter()
+                .map(|d| (d.summary.into_owned(), message(&d.detail)))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults_without_a_provider_block() {
+        let (s, errors) = settings(ProviderConfig::default());
+        assert!(errors.is_empty());
+        assert_eq!(s.fetch.request_timeout, Duration::from_secs(30));
+        assert_eq!(s.fetch.retries, 3);
+        assert_eq!(s.fetch.max_body_bytes, 4 * 1024 * 1024);
+        assert!(!s.fetch.allow_insecure_http);
+        let cache = s.cache.unwrap();
+        assert_eq!(cache.ttl, Duration::from_secs(86_400));
+        assert!(!cache.offline);
+        assert_eq!(s.expiry_warning_days, 30);
+    }
+
+    #[test]
+    fn base_urls_map_aws_urls_to_the_mirror() {
+        let mut map = BTreeMap::new();
+        map.insert(
+            "aws".to_string(),
+            "https://mirror.example.com/rds/".to_string(),
+        );
+        let (s, errors) = settings(ProviderConfig {
+            base_urls: Value::Value(map),
+            ..Default::default()
+        });
+        assert!(errors.is_empty());
+        let aws = Partition::get("aws").unwrap();
+        assert_eq!(
+            s.content_url(
+                aws,
+                "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"
+            ),
+            "https://mirror.example.com/rds/eu-west-1/eu-west-1-bundle.pem"
+        );
+        let gov = Partition::get("aws-us-gov").unwrap();
+        assert_eq!(
+            s.content_url(gov, gov.global_pem_url),
+            gov.global_pem_url,
+            "other partitions are untouched"
+        );
+    }
+
+    #[test]
+    fn bad_settings_are_errors_naming_the_value() {
+        let mut map = BTreeMap::new();
+        map.insert("aws".to_string(), "http://mirror.example.com".to_string());
+        map.insert("aws-cn".to_string(), "https://x".to_string());
+        let (_, errors) = settings(ProviderConfig {
+            base_urls: Value::Value(map),
+            timeout_seconds: Value::Value(0),
+            offline: Value::Value(true),
+            disable_cache: Value::Value(true),
+            ..Default::default()
+        });
+        let summaries: Vec<&str> = errors.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(
+            summaries,
+            [
+                "Invalid base URL for aws",
+                "Unknown partition \"aws-cn\" in base_urls",
+                "Invalid timeout_seconds",
+                "offline needs the cache"
+            ]
+        );
+        assert_eq!(errors[0].1, "base_urls[\"aws\"] = \"http://mirror.example.com\": plain http:// is refused unless allow_insecure_http = true.");
+        assert!(
+            errors[1].1.contains("Allowed values: aws, aws-us-gov."),
+            "{}",
+            errors[1].1
+        );
+        assert_eq!(
+            errors[2].1,
+            "timeout_seconds = 0 is out of range: it must be at least 1."
+        );
+    }
+
+    #[test]
+    fn plain_http_mirrors_need_the_explicit_opt_in() {
+        let mut map = BTreeMap::new();
+        map.insert("aws".to_string(), "http://mirror.internal".to_string());
+        let (s, errors) = settings(ProviderConfig {
+            base_urls: Value::Value(map),
+            allow_insecure_http: Value::Value(true),
+            ..Default::default()
+        });
+        assert!(errors.is_empty());
+        assert!(s.fetch.allow_insecure_http);
+        assert_eq!(s.base_urls["aws"], "http://mirror.internal");
+    }
+}
