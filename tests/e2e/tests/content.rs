@@ -211,3 +211,29 @@ output "roots" { value = distinct([for b in data.rdsca_bundle.many : length(b.ro
         );
     }
 }
+
+#[test]
+fn provider_settings_are_validated_and_offline_mode_says_so() {
+    let bad = Workdir::with_provider(
+        "provider \"rdsca\" {\n  base_urls = { aws = \"http://mirror.example.com\" }\n}\ndata \"rdsca_bundle\" \"g\" {}\n",
+    );
+    let run = bad.init().validate();
+    let e = only_error(&run);
+    assert_eq!(e.summary, "Invalid base URL for aws");
+    assert!(
+        e.detail
+            .contains("plain http:// is refused unless allow_insecure_http = true"),
+        "{}",
+        e.detail
+    );
+
+    let cache = tempfile::tempdir().unwrap();
+    let offline = Workdir::with_provider(&format!(
+        "provider \"rdsca\" {{\n  offline   = true\n  cache_dir = \"{}\"\n}}\ndata \"rdsca_bundle\" \"g\" {{}}\n",
+        cache.path().display()
+    ));
+    let run = offline.init().plan();
+    let e = only_error(&run);
+    assert_eq!(e.summary, "Cannot fetch the RDS CA bundle https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
+    assert!(e.detail.starts_with("offline mode (offline = true): https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem is not in the cache"), "{}", e.detail);
+}
