@@ -16,7 +16,7 @@ use crate::provider::Shared;
 use crate::schema_util::{
     block, computed, computed_object_list, optional, optional_computed, strings,
 };
-use crate::selection::{select, Selection};
+use crate::selection::{select, Problem, Selection};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BundleState {
@@ -68,6 +68,30 @@ impl BundleState {
             Ok(s) if region.is_ok() && partition.is_ok() && ca.is_ok() => Some(s),
             Ok(_) => None,
         }
+    }
+
+    /// `expected_sha256` must look like a SHA-256 and needs content to check.
+    fn pin_problems(&self) -> Vec<Problem> {
+        let Value::Value(pin) = &self.expected_sha256 else {
+            return Vec::new();
+        };
+        let mut problems = Vec::new();
+        let pin = pin.trim();
+        if pin.len() != 64 || !pin.bytes().all(|b| b.is_ascii_hexdigit()) {
+            problems.push(Problem {
+                attribute: "expected_sha256",
+                summary: "Invalid expected_sha256".into(),
+                detail: format!("expected_sha256 = \"{pin}\" is not a SHA-256: 64 hexadecimal digits, as `sha256sum` prints them."),
+            });
+        }
+        if matches!(self.fetch_content, Value::Value(false)) {
+            problems.push(Problem {
+                attribute: "expected_sha256",
+                summary: "expected_sha256 needs the bundle content".into(),
+                detail: "expected_sha256 pins the fetched bundle, but fetch_content = false fetches nothing: remove one of them.".into(),
+            });
+        }
+        problems
     }
 
     fn fill(mut self, s: &Selection) -> Self {
@@ -162,6 +186,7 @@ impl DataSource for BundleDataSource {
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         config.selection(diags);
+        report(diags, config.pin_problems());
         Some(())
     }
 
@@ -172,6 +197,11 @@ impl DataSource for BundleDataSource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let selection = config.selection(diags)?;
+        let pin_problems = config.pin_problems();
+        if !pin_problems.is_empty() {
+            report(diags, pin_problems);
+            return None;
+        }
         let fetch = !matches!(config.fetch_content, Value::Value(false));
         let expected = config
             .expected_sha256
@@ -201,5 +231,33 @@ impl DataSource for BundleDataSource {
             state.certificates = Value::Value(bundle.certificates.as_ref().clone());
         }
         Some(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_must_be_sha256_and_need_content() {
+        let state = |pin: &str, fetch: Value<bool>| BundleState {
+            expected_sha256: Value::Value(pin.into()),
+            fetch_content: fetch,
+            ..Default::default()
+        };
+        let good = "05c6b4a9bf4daa95c888711481e19cc8e2e11aed4de8db759f51f4a6fce64917";
+        assert!(state(good, Value::Null).pin_problems().is_empty());
+        assert!(state(&good.to_uppercase(), Value::Value(true))
+            .pin_problems()
+            .is_empty());
+        let bad = state("0000", Value::Null).pin_problems();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].detail, "expected_sha256 = \"0000\" is not a SHA-256: 64 hexadecimal digits, as `sha256sum` prints them.");
+        let unfetched = state(good, Value::Value(false)).pin_problems();
+        assert_eq!(
+            unfetched[0].summary,
+            "expected_sha256 needs the bundle content"
+        );
+        assert!(BundleState::default().pin_problems().is_empty());
     }
 }

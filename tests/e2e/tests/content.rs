@@ -120,10 +120,10 @@ fn pin_mismatch_missing_root_http_errors_and_expiry_warnings() {
     );
     let cache = tempfile::tempdir().unwrap();
 
-    let pin = workdir(&server, &cache, "data \"rdsca_bundle\" \"m\" {\n  region          = \"ap-south-1\"\n  expected_sha256 = \"0000\"\n}\n");
+    let pin = workdir(&server, &cache, "data \"rdsca_bundle\" \"m\" {\n  region          = \"ap-south-1\"\n  expected_sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\n}\n");
     let e = only_error(&pin.plan());
     assert_eq!(e.summary, "Bundle checksum mismatch");
-    assert!(e.detail.contains("has SHA-256 ca4a9dc14e06c3f84274eff3ffed0e5d4d3463141593e1159eb4a0904df6cd74, but expected_sha256 is 0000"), "{}", e.detail);
+    assert!(e.detail.contains("has SHA-256 ca4a9dc14e06c3f84274eff3ffed0e5d4d3463141593e1159eb4a0904df6cd74, but expected_sha256 is 0000000000000000000000000000000000000000000000000000000000000000"), "{}", e.detail);
 
     let missing = workdir(
         &server,
