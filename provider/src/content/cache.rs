@@ -132,23 +132,7 @@ fn now() -> i64 {
 impl Content {
     /// Checks the settings (the extra CA parses) without building the TLS client yet.
     pub fn new(fetch: FetchSettings, cache: Option<CacheSettings>) -> Result<Content, FetchError> {
-        if let Some(pem) = &fetch.extra_ca_pem {
-            let certs =
-                reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| FetchError {
-                    url: "(provider configuration)".into(),
-                    kind: super::fetch::FetchErrorKind::Client,
-                    message: format!("ca_cert_pem is not valid PEM: {e}"),
-                    attempts: 0,
-                })?;
-            if certs.is_empty() {
-                return Err(FetchError {
-                    url: "(provider configuration)".into(),
-                    kind: super::fetch::FetchErrorKind::Client,
-                    message: "ca_cert_pem holds no certificate".into(),
-                    attempts: 0,
-                });
-            }
-        }
+        super::fetch::extra_roots(&fetch)?;
         Ok(Content {
             fetch_settings: fetch,
             fetcher: OnceCell::new(),
@@ -175,7 +159,8 @@ impl Content {
 
     async fn load(&self, url: &str, verify: Verify<'_>) -> Result<Fetched, ContentError> {
         let Some(cache) = &self.cache else {
-            return self.fetch_fresh(url, verify).await;
+            let (body, validators) = self.get_fresh(url).await?;
+            return self.store(None, url, body, validators, verify);
         };
         let entry = Entry::new(&cache.dir, url);
         match entry.read(verify) {
@@ -215,7 +200,7 @@ impl Content {
                         })
                     }
                     FetchOutcome::Fresh { body, validators } => {
-                        self.store(&entry, url, body, validators, verify)
+                        self.store(Some(&entry), url, body, validators, verify)
                     }
                 }
             }
@@ -229,41 +214,30 @@ impl Content {
                 message,
             }),
             Ok(None) | Err(_) => {
-                let fetcher = self.fetcher().await?;
-                match fetcher.get(url, None).await.map_err(ContentError::Fetch)? {
-                    FetchOutcome::Fresh { body, validators } => {
-                        self.store(&entry, url, body, validators, verify)
-                    }
-                    FetchOutcome::NotModified => {
-                        unreachable!("an unconditional GET never gets 304 here")
-                    }
-                }
+                let (body, validators) = self.get_fresh(url).await?;
+                self.store(Some(&entry), url, body, validators, verify)
             }
         }
     }
 
-    async fn fetch_fresh(&self, url: &str, verify: Verify<'_>) -> Result<Fetched, ContentError> {
-        let fetcher = self.fetcher().await?;
-        match fetcher.get(url, None).await.map_err(ContentError::Fetch)? {
-            FetchOutcome::Fresh { body, .. } => {
-                verify(&body).map_err(|message| ContentError::Invalid {
-                    url: url.into(),
-                    message,
-                })?;
-                Ok(Fetched {
-                    sha256: hex_sha256(&body),
-                    body: Arc::new(body),
-                    source: FetchedFrom::Network,
-                })
-            }
-            FetchOutcome::NotModified => unreachable!("an unconditional GET never gets 304 here"),
+    /// An unconditional GET.
+    async fn get_fresh(&self, url: &str) -> Result<(Vec<u8>, Validators), ContentError> {
+        match self
+            .fetcher()
+            .await?
+            .get(url, None)
+            .await
+            .map_err(ContentError::Fetch)?
+        {
+            FetchOutcome::Fresh { body, validators } => Ok((body, validators)),
+            FetchOutcome::NotModified => unreachable!("an unconditional GET never gets 304"),
         }
     }
 
-    /// Verifies a fresh body, then writes it to the cache.
+    /// Verifies a fresh body, then writes it to the cache entry, if there is a cache.
     fn store(
         &self,
-        entry: &Entry,
+        entry: Option<&Entry>,
         url: &str,
         body: Vec<u8>,
         validators: Validators,
@@ -274,16 +248,18 @@ impl Content {
             message,
         })?;
         let sha256 = hex_sha256(&body);
-        let meta = Meta {
-            url: url.into(),
-            sha256: sha256.clone(),
-            etag: validators.etag,
-            last_modified: validators.last_modified,
-            fetched_at: now(),
-        };
-        if let Err(e) = entry.write(&body, &meta) {
-            // A read-only or full disk must not fail the plan: the bundle is good.
-            tracing::warn!(url, error = %e, "cannot write the bundle cache");
+        if let Some(entry) = entry {
+            let meta = Meta {
+                url: url.into(),
+                sha256: sha256.clone(),
+                etag: validators.etag,
+                last_modified: validators.last_modified,
+                fetched_at: now(),
+            };
+            if let Err(e) = entry.write(&body, &meta) {
+                // A read-only or full disk must not fail the plan: the bundle is good.
+                tracing::warn!(url, error = %e, "cannot write the bundle cache");
+            }
         }
         tracing::debug!(url, sha256 = %sha256, bytes = body.len(), "bundle fetched");
         Ok(Fetched {
@@ -518,6 +494,21 @@ mod tests {
         let results = futures::future::join_all(gets).await;
         assert!(results.iter().all(|r| r.is_ok()));
         assert_eq!(server.requests("/b.pem"), 1);
+    }
+
+    #[tokio::test]
+    async fn without_a_cache_every_process_fetches_and_bodies_are_still_verified() {
+        let server = TestServer::start();
+        server.route("/b.pem", Route::ok(bundle()));
+        server.route("/html.pem", Route::ok("<html>denied</html>"));
+        for _ in 0..2 {
+            let c = Content::new(settings(&server), None).unwrap();
+            let f = c.get(&server.url("/b.pem"), &verify_pem).await.unwrap();
+            assert_eq!(f.source, FetchedFrom::Network);
+            let e = c.get(&server.url("/html.pem"), &verify_pem).await.unwrap_err();
+            assert!(matches!(e, ContentError::Invalid { .. }), "{e}");
+        }
+        assert_eq!(server.requests("/b.pem"), 2);
     }
 
     #[tokio::test]

@@ -136,6 +136,28 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     s
 }
 
+/// The certificates of `ca_cert_pem`, trusted on top of the web roots; none when it is unset.
+pub fn extra_roots(settings: &FetchSettings) -> Result<Vec<reqwest::Certificate>, FetchError> {
+    let Some(pem) = &settings.extra_ca_pem else {
+        return Ok(Vec::new());
+    };
+    let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
+        error(
+            "(provider configuration)",
+            FetchErrorKind::Client,
+            format!("ca_cert_pem is not valid PEM: {e}"),
+        )
+    })?;
+    if certs.is_empty() {
+        return Err(error(
+            "(provider configuration)",
+            FetchErrorKind::Client,
+            "ca_cert_pem holds no certificate",
+        ));
+    }
+    Ok(certs)
+}
+
 impl Fetcher {
     pub fn new(settings: FetchSettings) -> Result<Fetcher, FetchError> {
         let allow_http = settings.allow_insecure_http;
@@ -166,24 +188,8 @@ impl Fetcher {
             .user_agent(settings.user_agent.clone())
             .redirect(policy)
             .https_only(!allow_http);
-        if let Some(pem) = &settings.extra_ca_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
-                error(
-                    "(provider configuration)",
-                    FetchErrorKind::Client,
-                    format!("ca_cert_pem is not valid PEM: {e}"),
-                )
-            })?;
-            if certs.is_empty() {
-                return Err(error(
-                    "(provider configuration)",
-                    FetchErrorKind::Client,
-                    "ca_cert_pem holds no certificate",
-                ));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+        for cert in extra_roots(&settings)? {
+            builder = builder.add_root_certificate(cert);
         }
         let client = builder.build().map_err(|e| {
             error(
