@@ -8,12 +8,17 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The seed page lives beside the repository in ../shared (CI has it); its absence is a failure.
-fn seed_page() -> String {
-    let dir = std::env::var_os("RDSCA_SEED_DIR")
+/// The seed page lives beside the repository in ../shared (CI has it); `RDSCA_SEED_DIR` overrides.
+fn seed_path() -> PathBuf {
+    std::env::var_os("RDSCA_SEED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/seed"));
-    let path = dir.join("000_104617fff4187aa9.txt");
+        .unwrap_or_else(|| root().join("../shared/seed"))
+        .join("000_104617fff4187aa9.txt")
+}
+
+/// The seed page's text; its absence is a failure.
+fn seed_page() -> String {
+    let path = seed_path();
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
             "the seed page {} is needed by this test: {e}",
@@ -25,6 +30,15 @@ fn seed_page() -> String {
 
 fn table() -> rdsca_codegen::Table {
     rdsca_codegen::load(&root().join(rdsca_codegen::DATA_FILE)).unwrap()
+}
+
+/// The differences the data file does not already correct, as the command prints them.
+fn new_differences(page: &str) -> Vec<String> {
+    diff(&table(), &parse(page))
+        .iter()
+        .filter(|d| !d.is_known())
+        .map(|d| d.to_string())
+        .collect()
 }
 
 #[test]
@@ -70,12 +84,7 @@ fn a_new_region_on_the_page_is_an_addition() {
         &format!("{row}US East (N. Virginia) |"),
         1,
     );
-    let diffs = diff(&table(), &parse(&page));
-    let new: Vec<String> = diffs
-        .iter()
-        .filter(|d| !d.is_known())
-        .map(|d| d.to_string())
-        .collect();
+    let new = new_differences(&page);
     assert_eq!(
         new,
         ["+ ap-east-2 (Asia Pacific (Taipei)): on the page, not in the data file"]
@@ -97,12 +106,7 @@ fn removed_regions_changed_urls_and_ca_availability_are_new_differences() {
             "  * Israel (Tel Aviv)\n",
             "  * Israel (Tel Aviv)\n\n  * Europe (Paris)\n",
         );
-    let diffs = diff(&table(), &parse(&page));
-    let new: Vec<String> = diffs
-        .iter()
-        .filter(|d| !d.is_known())
-        .map(|d| d.to_string())
-        .collect();
+    let new = new_differences(&page);
     assert_eq!(
         new,
         [
@@ -115,12 +119,9 @@ fn removed_regions_changed_urls_and_ca_availability_are_new_differences() {
 
 #[test]
 fn the_command_exits_zero_on_known_differences_only() {
-    let dir = std::env::var_os("RDSCA_SEED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/seed"));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_rdsca-codegen"))
         .args(["--root", root().to_str().unwrap(), "diff-page"])
-        .arg(dir.join("000_104617fff4187aa9.txt"))
+        .arg(seed_path())
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

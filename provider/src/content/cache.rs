@@ -505,7 +505,10 @@ mod tests {
             let c = Content::new(settings(&server), None).unwrap();
             let f = c.get(&server.url("/b.pem"), &verify_pem).await.unwrap();
             assert_eq!(f.source, FetchedFrom::Network);
-            let e = c.get(&server.url("/html.pem"), &verify_pem).await.unwrap_err();
+            let e = c
+                .get(&server.url("/html.pem"), &verify_pem)
+                .await
+                .unwrap_err();
             assert!(matches!(e, ContentError::Invalid { .. }), "{e}");
         }
         assert_eq!(server.requests("/b.pem"), 2);
