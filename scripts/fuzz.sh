@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the cargo-fuzz targets for a bounded time each (default 60 s) and prints what ran.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     targets: parse_bundle select
-# Seeds parse_bundle's corpus with the real RDS bundles from ../shared/fixtures/bundles when present.
+# Seeds parse_bundle's corpus with the real RDS bundles from tests/fixtures/bundles.
 # cargo-fuzz needs nightly features: RUSTC_BOOTSTRAP lets the stable toolchain provide them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ seconds=${1:-60}
 shift || true
 targets=${*:-parse_bundle select}
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --locked
-fixtures=../shared/fixtures/bundles
+fixtures=tests/fixtures/bundles
 if [ -d "$fixtures" ]; then
   mkdir -p fuzz/corpus/parse_bundle
   for f in "$fixtures"/*.pem "$fixtures"/*.p7b; do cp "$f" fuzz/corpus/parse_bundle/; done

@@ -8,12 +8,9 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The seed page lives beside the repository in ../shared (CI has it); `RDSCA_SEED_DIR` overrides.
+/// The copy of the AWS page the table was transcribed from (tests/fixtures/aws-page).
 fn seed_path() -> PathBuf {
-    std::env::var_os("RDSCA_SEED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/seed"))
-        .join("000_104617fff4187aa9.txt")
+    root().join("tests/fixtures/aws-page/UsingWithRDS.SSL.2026-11-26.txt")
 }
 
 /// The seed page's text; its absence is a failure.

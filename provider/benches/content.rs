@@ -1,5 +1,5 @@
 //! Bundle content: parsing the real global bundle, building roots_pem, and a disk-cache hit.
-//! Reads ../shared/fixtures/bundles (RDSCA_FIXTURES_DIR overrides).
+//! Reads the real bundles in tests/fixtures/bundles.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,13 +11,9 @@ use rdsca::content::parse::{parse_bundle, roots_pem};
 use rdsca_test_server::{Route, TestServer};
 
 fn global_bundle() -> Vec<u8> {
-    let dir = std::env::var_os("RDSCA_FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/bundles")
-        });
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/bundles");
     std::fs::read(dir.join("global-bundle.18a8b72.pem"))
-        .expect("the real global bundle from ../shared/fixtures/bundles")
+        .expect("the real global bundle from tests/fixtures/bundles")
 }
 
 fn content(c: &mut Criterion) {

@@ -1,6 +1,5 @@
-//! The parser on real RDS bundles (../shared/fixtures/bundles, see PROVENANCE.md there), each
+//! The parser on real RDS bundles (tests/fixtures/bundles, see PROVENANCE.md there), each
 //! certificate cross-checked against openssl run by the test, and against INDEX.tsv.
-//! The fixtures stay outside the repository; their absence is a failure, never a skip.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -10,12 +9,8 @@ use std::process::{Command, Stdio};
 use rdsca::content::parse::{parse_bundle, roots_pem, soonest_not_after, CertificateInfo};
 
 fn fixtures() -> PathBuf {
-    let dir = std::env::var_os("RDSCA_FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/bundles")
-        });
-    assert!(dir.join("INDEX.tsv").is_file(), "the real-bundle fixtures are missing at {} (CI has ../shared beside the repository; set RDSCA_FIXTURES_DIR)", dir.display());
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/bundles");
+    assert!(dir.join("INDEX.tsv").is_file(), "the real-bundle fixtures are missing at {}", dir.display());
     dir
 }
 

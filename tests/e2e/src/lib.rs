@@ -342,19 +342,10 @@ pub fn only_error(run: &Run) -> Diagnostic {
     errors.into_iter().next().unwrap()
 }
 
-/// The real RDS bundles beside the repository (../shared/fixtures/bundles; `RDSCA_FIXTURES_DIR`
-/// overrides). Missing fixtures fail the test.
+/// A real RDS bundle from tests/fixtures/bundles (see PROVENANCE.md there).
 pub fn fixture(name: &str) -> Vec<u8> {
-    let dir = std::env::var_os("RDSCA_FIXTURES_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("../shared/fixtures/bundles"));
-    let path = dir.join(name);
-    std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "fixture {} is needed (CI has ../shared beside the repository): {e}",
-            path.display()
-        )
-    })
+    let path = workspace().join("tests/fixtures/bundles").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
 /// A provider block that fetches the commercial partition's bundles from `server` (trusting its

@@ -1,5 +1,5 @@
 //! Bundle content through a real terraform plan/apply, served by a local HTTPS server with a CA
-//! made by the test, using the real RDS bundles from ../shared/fixtures.
+//! made by the test, using the real RDS bundles from tests/fixtures/bundles.
 
 use rdsca_e2e::{fixture, local_server_provider, only_error, required_providers, Workdir};
 use rdsca_test_server::{Route, TestServer};
