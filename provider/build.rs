@@ -1,4 +1,5 @@
-//! Generates the typed CA table (`$OUT_DIR/table.rs`) from `data/rds-ca.toml`.
+//! Generates the typed CA table (`$OUT_DIR/table.rs`) from `data/rds-ca.toml` and the RDS
+//! certificates it names under `data/roots/`.
 //! A data file that fails validation stops the build with every problem listed.
 
 use std::path::PathBuf;
@@ -29,6 +30,17 @@ fn main() {
             );
         }
     };
+    for p in table
+        .partitions
+        .iter()
+        .filter_map(|p| p.certificates.as_ref())
+    {
+        let file = data
+            .parent()
+            .expect("the data file has a folder")
+            .join(&p.file);
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     let out =
         PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("table.rs");
     std::fs::write(&out, rdsca_codegen::rust::generate(&table))

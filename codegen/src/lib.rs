@@ -2,13 +2,17 @@
 //! generators that turn it into typed Rust (for the provider's `build.rs`) and into
 //! `docs/regions.md`, plus a diff against a fresh copy of the AWS documentation page.
 
+pub mod certificates;
 pub mod markdown;
 pub mod model;
 pub mod page;
 pub mod rust;
 pub mod validate;
 
-pub use model::{Ca, Correction, Partition, Region, Source, Table};
+pub use model::{
+    Ca, CertKind, CertificateFile, Correction, KnownCertificate, Partition, Region, Source,
+    SpecialSet, Table,
+};
 pub use validate::{load, parse, TableError};
 
 /// The data file, relative to the workspace root.

@@ -29,6 +29,17 @@ pub struct Partition {
     pub global_pem_url: String,
     pub global_p7b_url: String,
     pub source: String,
+    /// The partition's RDS certificates kept in the repository (`None`: no copy is known, so
+    /// downloads from this partition are verified by signature alone).
+    pub certificates: Option<CertificateFile>,
+}
+
+/// A PEM file of RDS certificates under `data/`, and where its certificates came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateFile {
+    /// Relative to the data file's folder.
+    pub file: String,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +54,8 @@ pub struct Ca {
     pub automatic_rotation: bool,
     /// The root certificate's CN with `{region}` standing for the region code.
     pub root_common_name: String,
+    /// The CN of the CA's intermediates (GovCloud only), with `{region}`.
+    pub intermediate_common_name: Option<String>,
     pub default: bool,
     pub source: String,
     pub corrections: Vec<Correction>,
@@ -62,13 +75,50 @@ pub struct Region {
     pub corrections: Vec<Correction>,
 }
 
+/// Certificates RDS issues for endpoints outside the ordinary Regions: their CNs carry the set's
+/// name before the Region (`Amazon RDS Beta us-east-1 Root CA RSA2048 G1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecialSet {
+    pub name: String,
+    pub region: String,
+    pub note: String,
+}
+
+/// Root or intermediate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CertKind {
+    Root,
+    Intermediate,
+}
+
+/// One RDS certificate from a partition's certificate file, checked: its CN names a Region (or
+/// special set) and CA of the table, its key is the CA's, its signature verifies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownCertificate {
+    pub partition: String,
+    /// A special set's name (`Beta`, `Preview`), or `None` for the Region's own certificate.
+    pub set: Option<String>,
+    pub region: String,
+    pub ca: String,
+    pub kind: CertKind,
+    pub common_name: String,
+    /// SHA-256 of the DER, lowercase hex.
+    pub sha256: String,
+    pub der: Vec<u8>,
+    /// Unix seconds.
+    pub not_after: i64,
+}
+
 /// The whole validated table, in data-file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
     pub sources: Vec<Source>,
     pub partitions: Vec<Partition>,
     pub cas: Vec<Ca>,
+    pub special_sets: Vec<SpecialSet>,
     pub regions: Vec<Region>,
+    /// Sorted by partition, set, region, CA and kind.
+    pub certificates: Vec<KnownCertificate>,
 }
 
 impl Table {
@@ -80,6 +130,21 @@ impl Table {
     }
     pub fn region_by_name(&self, name: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.name == name)
+    }
+    pub fn ca(&self, id: &str) -> Option<&Ca> {
+        self.cas.iter().find(|c| c.id == id)
+    }
+    /// The compiled-in certificate of `region` (or a special set's) for `ca`.
+    pub fn certificate(
+        &self,
+        set: Option<&str>,
+        region: &str,
+        ca: &str,
+        kind: CertKind,
+    ) -> Option<&KnownCertificate> {
+        self.certificates
+            .iter()
+            .find(|c| c.set.as_deref() == set && c.region == region && c.ca == ca && c.kind == kind)
     }
     pub fn default_ca(&self) -> &Ca {
         self.cas

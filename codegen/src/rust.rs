@@ -1,8 +1,8 @@
 //! Rust generator: the validated table as `phf` maps and a `CaId` enum.
 //!
-//! The output refers to the record types `Partition`, `CertificateAuthority` and `Region`, which
-//! the including module (provider/src/table.rs) defines. Keys are inserted in sorted order so the
-//! output is byte-for-byte stable for the same data.
+//! The output defines its own record types (`TYPES`) and the statics built of them; the including
+//! module (provider/src/table.rs) adds behaviour. Keys are inserted in sorted order so the output
+//! is byte-for-byte stable for the same data.
 
 use std::fmt::Write;
 
@@ -39,7 +39,7 @@ fn ca_record(ca: &Ca) -> String {
         .map(|(p, a)| format!("({}, {})", lit(p), lit(a)))
         .collect();
     format!(
-        "CertificateAuthority {{ id: CaId::{}, key_algorithm: {}, key_size: {}, curve: {}, signature_algorithm: {}, partition_signature_algorithms: &[{}], automatic_rotation: {}, root_common_name: {}, is_default: {} }}",
+        "CertificateAuthority {{ id: CaId::{}, key_algorithm: {}, key_size: {}, curve: {}, signature_algorithm: {}, partition_signature_algorithms: &[{}], automatic_rotation: {}, root_common_name: {}, intermediate_common_name: {}, is_default: {} }}",
         ca_variant(&ca.id),
         lit(&ca.key_algorithm),
         opt_lit(&ca.key_size),
@@ -48,17 +48,121 @@ fn ca_record(ca: &Ca) -> String {
         overrides.join(", "),
         ca.automatic_rotation,
         lit(&ca.root_common_name),
+        opt_lit(&ca.intermediate_common_name),
         ca.default,
     )
+}
+
+/// The record types the generated statics are made of. The generator owns them, so no
+/// hand-written struct has to match the field names it emits; `provider/src/table.rs` adds
+/// behaviour in `impl` blocks.
+const TYPES: &str = r#"
+/// An AWS partition with its own truststore host and global bundle.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Partition {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub truststore_host: &'static str,
+    pub global_pem_url: &'static str,
+    pub global_p7b_url: &'static str,
+    /// Whether the provider holds this partition's RDS certificates (`KNOWN_CERTIFICATES`).
+    pub has_known_certificates: bool,
+}
+
+/// One of the RDS certificate authorities.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CertificateAuthority {
+    pub id: CaId,
+    /// `RSA` or `EC`.
+    pub key_algorithm: &'static str,
+    pub key_size: Option<u32>,
+    pub curve: Option<&'static str>,
+    pub signature_algorithm: &'static str,
+    /// Partitions whose roots use another signature algorithm.
+    pub partition_signature_algorithms: &'static [(&'static str, &'static str)],
+    pub automatic_rotation: bool,
+    /// The root certificate's CN, with `{region}` for the region code.
+    pub root_common_name: &'static str,
+    /// The CN of this CA's intermediates (GovCloud), with `{region}`.
+    pub intermediate_common_name: Option<&'static str>,
+    pub is_default: bool,
+}
+
+/// An AWS Region with its regional bundles and the CAs RDS offers there.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Region {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub partition: &'static str,
+    pub pem_url: &'static str,
+    pub p7b_url: &'static str,
+    pub cas: &'static [CaId],
+    /// Notes and corrections to the AWS page, from the data file.
+    pub notes: &'static [&'static str],
+}
+
+/// RDS endpoints outside the ordinary Regions (Beta, Preview) with G1 roots of their own.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SpecialSet {
+    pub name: &'static str,
+    pub region: &'static str,
+    pub note: &'static str,
+}
+
+/// Root or intermediate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CertKind {
+    Root,
+    Intermediate,
+}
+
+/// An RDS certificate from `data/roots/`, checked by the generator (CN, key, signature).
+#[derive(Debug, PartialEq, Eq)]
+pub struct KnownCertificate {
+    pub partition: &'static str,
+    /// A special set's name, or `None` for the Region's own certificate.
+    pub set: Option<&'static str>,
+    pub region: &'static str,
+    pub ca: CaId,
+    pub kind: CertKind,
+    pub common_name: &'static str,
+    /// SHA-256 of the DER, lowercase hex.
+    pub sha256: &'static str,
+    pub der: &'static [u8],
+    /// Unix seconds.
+    pub not_after: i64,
+}
+"#;
+
+fn byte_lit(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 4 + 3);
+    s.push_str("b\"");
+    for b in bytes {
+        let _ = write!(s, "\\x{b:02x}");
+    }
+    s.push('"');
+    s
+}
+
+/// A phf map from each key to a value expression, with the keys sorted for stable output.
+fn phf_map<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
+    let mut entries: Vec<(&str, String)> = entries.into_iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut map = phf_codegen::Map::new();
+    for (k, v) in &entries {
+        map.entry(*k, v.clone());
+    }
+    map.build().to_string()
 }
 
 /// Generates the Rust source for `table`.
 pub fn generate(table: &Table) -> String {
     let mut out = String::new();
-    out.push_str("// @generated by rdsca-codegen from data/rds-ca.toml. Do not edit: change the data file.\n\n");
+    out.push_str("// @generated by rdsca-codegen from data/rds-ca.toml. Do not edit: change the data file.\n");
+    out.push_str(TYPES);
 
     // CaId
-    out.push_str("/// The RDS certificate authorities, as named by `ca_cert_identifier`.\n");
+    out.push_str("\n/// The RDS certificate authorities, as named by `ca_cert_identifier`.\n");
     out.push_str(
         "#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\npub enum CaId {\n",
     );
@@ -93,27 +197,23 @@ pub fn generate(table: &Table) -> String {
     out.push_str("        }\n    }\n}\n\n");
 
     // Partitions
-    let mut partitions: Vec<_> = table.partitions.iter().collect();
-    partitions.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut map = phf_codegen::Map::new();
-    let values: Vec<String> = partitions
-        .iter()
-        .map(|p| {
+    let partitions = phf_map(table.partitions.iter().map(|p| {
+        (
+            p.id.as_str(),
             format!(
-                "Partition {{ id: {}, name: {}, truststore_host: {}, global_pem_url: {}, global_p7b_url: {} }}",
+                "Partition {{ id: {}, name: {}, truststore_host: {}, global_pem_url: {}, global_p7b_url: {}, has_known_certificates: {} }}",
                 lit(&p.id),
                 lit(&p.name),
                 lit(&p.truststore_host),
                 lit(&p.global_pem_url),
-                lit(&p.global_p7b_url)
-            )
-        })
-        .collect();
-    for (p, v) in partitions.iter().zip(&values) {
-        map.entry(p.id.as_str(), v.clone());
-    }
-    let _ = writeln!(out, "/// Partition id → partition.\npub static PARTITIONS: phf::Map<&'static str, Partition> = {};\n", map.build());
-    let ids: Vec<String> = partitions.iter().map(|p| lit(&p.id)).collect();
+                lit(&p.global_p7b_url),
+                p.certificates.is_some(),
+            ),
+        )
+    }));
+    let _ = writeln!(out, "/// Partition id → partition.\npub static PARTITIONS: phf::Map<&'static str, Partition> = {partitions};\n");
+    let mut ids: Vec<String> = table.partitions.iter().map(|p| lit(&p.id)).collect();
+    ids.sort();
     let _ = writeln!(
         out,
         "/// Partition ids, sorted.\npub static PARTITION_IDS: &[&str] = &[{}];\n",
@@ -121,24 +221,16 @@ pub fn generate(table: &Table) -> String {
     );
 
     // CAs
-    let mut cas: Vec<_> = table.cas.iter().collect();
-    cas.sort_by(|a, b| a.id.cmp(&b.id));
-    let values: Vec<String> = cas.iter().map(|c| ca_record(c)).collect();
-    let mut map = phf_codegen::Map::new();
-    for (c, v) in cas.iter().zip(&values) {
-        map.entry(c.id.as_str(), v.clone());
-    }
-    let _ = writeln!(out, "/// CA id → certificate authority.\npub static CAS: phf::Map<&'static str, CertificateAuthority> = {};\n", map.build());
+    let cas = phf_map(table.cas.iter().map(|c| (c.id.as_str(), ca_record(c))));
+    let _ = writeln!(out, "/// CA id → certificate authority.\npub static CAS: phf::Map<&'static str, CertificateAuthority> = {cas};\n");
 
     // Regions
-    let mut regions: Vec<_> = table.regions.iter().collect();
-    regions.sort_by(|a, b| a.code.cmp(&b.code));
-    let values: Vec<String> = regions
-        .iter()
-        .map(|r| {
-            let cas: Vec<String> = r.cas.iter().map(|c| format!("CaId::{}", ca_variant(c))).collect();
-            let mut notes: Vec<String> = r.note.iter().map(|n| lit(n)).collect();
-            notes.extend(r.corrections.iter().map(|c| lit(&format!("The AWS page gives {} as {:?}: {}", c.field, c.page_says, c.why))));
+    let regions = phf_map(table.regions.iter().map(|r| {
+        let cas: Vec<String> = r.cas.iter().map(|c| format!("CaId::{}", ca_variant(c))).collect();
+        let mut notes: Vec<String> = r.note.iter().map(|n| lit(n)).collect();
+        notes.extend(r.corrections.iter().map(|c| lit(&format!("The AWS page gives {} as {:?}: {}", c.field, c.page_says, c.why))));
+        (
+            r.code.as_str(),
             format!(
                 "Region {{ code: {}, name: {}, partition: {}, pem_url: {}, p7b_url: {}, cas: &[{}], notes: &[{}] }}",
                 lit(&r.code),
@@ -148,24 +240,83 @@ pub fn generate(table: &Table) -> String {
                 lit(&r.p7b_url),
                 cas.join(", "),
                 notes.join(", ")
+            ),
+        )
+    }));
+    let _ = writeln!(
+        out,
+        "/// Region code → region.\npub static REGIONS: phf::Map<&'static str, Region> = {regions};\n"
+    );
+    let mut codes: Vec<String> = table.regions.iter().map(|r| lit(&r.code)).collect();
+    codes.sort();
+    let _ = writeln!(
+        out,
+        "/// Region codes, sorted.\npub static REGION_CODES: &[&str] = &[{}];\n",
+        codes.join(", ")
+    );
+
+    // Special sets
+    let sets: Vec<String> = table
+        .special_sets
+        .iter()
+        .map(|s| {
+            format!(
+                "SpecialSet {{ name: {}, region: {}, note: {} }}",
+                lit(&s.name),
+                lit(&s.region),
+                lit(&s.note)
             )
         })
         .collect();
-    let mut map = phf_codegen::Map::new();
-    for (r, v) in regions.iter().zip(&values) {
-        map.entry(r.code.as_str(), v.clone());
+    let _ = writeln!(
+        out,
+        "/// Beta and Preview endpoints with roots of their own.\npub static SPECIAL_SETS: &[SpecialSet] = &[{}];\n",
+        sets.join(", ")
+    );
+
+    // Known certificates
+    let _ = writeln!(out, "/// The RDS certificates compiled in, sorted by partition, set, Region, CA and kind.\npub static KNOWN_CERTIFICATES: &[KnownCertificate] = &[");
+    for c in &table.certificates {
+        let _ = writeln!(
+            out,
+            "    KnownCertificate {{ partition: {}, set: {}, region: {}, ca: CaId::{}, kind: CertKind::{:?}, common_name: {}, sha256: {}, der: {}, not_after: {} }},",
+            lit(&c.partition),
+            opt_lit(&c.set),
+            lit(&c.region),
+            ca_variant(&c.ca),
+            c.kind,
+            lit(&c.common_name),
+            lit(&c.sha256),
+            byte_lit(&c.der),
+            c.not_after,
+        );
     }
-    let _ = writeln!(
-        out,
-        "/// Region code → region.\npub static REGIONS: phf::Map<&'static str, Region> = {};\n",
-        map.build()
+    out.push_str("];\n\n");
+    let by_sha = phf_map(
+        table
+            .certificates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.sha256.as_str(), i.to_string())),
     );
-    let codes: Vec<String> = regions.iter().map(|r| lit(&r.code)).collect();
-    let _ = writeln!(
-        out,
-        "/// Region codes, sorted.\npub static REGION_CODES: &[&str] = &[{}];",
-        codes.join(", ")
+    let _ = writeln!(out, "/// SHA-256 (hex) → index into `KNOWN_CERTIFICATES`.\npub static KNOWN_BY_SHA256: phf::Map<&'static str, usize> = {by_sha};\n");
+    let by_cn = phf_map(
+        table
+            .certificates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.common_name.as_str(), i.to_string())),
     );
+    let _ = writeln!(out, "/// Common name → index into `KNOWN_CERTIFICATES`.\npub static KNOWN_BY_COMMON_NAME: phf::Map<&'static str, usize> = {by_cn};\n");
+    let digest: String = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for c in &table.certificates {
+            h.update(c.sha256.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let _ = writeln!(out, "/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&digest));
     out
 }
 

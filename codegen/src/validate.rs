@@ -12,7 +12,11 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::{expected_bundle_url, Ca, Correction, Partition, Region, Source, Table};
+use crate::certificates;
+use crate::model::{
+    expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, Source, SpecialSet,
+    Table,
+};
 
 /// One problem in the data file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,11 +53,13 @@ pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
     parse(&path.display().to_string(), &text)
 }
 
-/// Parses and validates `text`; `file` is only used in error messages.
+/// Parses and validates `text`; `file` names it in error messages, and the certificate files
+/// it refers to are read relative to `file`'s folder.
 pub fn parse(file: &str, text: &str) -> Result<Table, Vec<TableError>> {
     let mut ctx = Ctx {
         file,
         text,
+        base: Path::new(file).parent().unwrap_or(Path::new(".")),
         errors: Vec::new(),
     };
     let raw: RawFile = match toml::from_str(text) {
@@ -90,7 +96,24 @@ struct RawFile {
     #[serde(default)]
     ca: Vec<Spanned<RawCa>>,
     #[serde(default)]
+    special_set: Vec<Spanned<RawSpecialSet>>,
+    #[serde(default)]
     region: Vec<Spanned<RawRegion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpecialSet {
+    name: Spanned<String>,
+    region: Spanned<String>,
+    note: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCertificateFile {
+    file: String,
+    source: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +144,7 @@ struct RawPartition {
     global_pem_url: Spanned<String>,
     global_p7b_url: Spanned<String>,
     source: Spanned<String>,
+    certificates: Option<RawCertificateFile>,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +158,7 @@ struct RawCa {
     partition_signature_algorithm: Option<Spanned<BTreeMap<String, String>>>,
     automatic_rotation: bool,
     root_common_name: Spanned<String>,
+    intermediate_common_name: Option<Spanned<String>>,
     default: Spanned<bool>,
     source: Spanned<String>,
     #[serde(default)]
@@ -164,6 +189,8 @@ type Syntax = (fn(&str) -> bool, &'static str);
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
+    /// The folder of the data file: certificate files are relative to it.
+    base: &'a Path,
     errors: Vec<TableError>,
 }
 
@@ -192,12 +219,68 @@ impl Ctx<'_> {
         let partitions = self.check_partitions(raw.partition, &source_ids);
         let cas = self.check_cas(raw.ca, &source_ids, &partitions);
         let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
+        let special_sets = self.check_special_sets(raw.special_set, &regions);
+        let mut certificates = Vec::new();
+        for p in &partitions {
+            if let Some(file) = &p.certificates {
+                let ctx = certificates::Context {
+                    cas: &cas,
+                    regions: &regions,
+                    special_sets: &special_sets,
+                };
+                certificates.extend(certificates::check_file(
+                    &ctx,
+                    p,
+                    file,
+                    self.base,
+                    &mut self.errors,
+                ));
+            }
+        }
         Table {
             sources,
             partitions,
             cas,
+            special_sets,
             regions,
+            certificates,
         }
+    }
+
+    fn check_special_sets(
+        &mut self,
+        raw: Vec<Spanned<RawSpecialSet>>,
+        regions: &[Region],
+    ) -> Vec<SpecialSet> {
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (i, s) in raw.into_iter().enumerate() {
+            let s = s.into_inner();
+            let owner = format!("special_set[{i}]");
+            self.check_id(
+                &mut seen,
+                &s.name,
+                format!("{owner}.name"),
+                "special set",
+                Some((
+                    |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphabetic()),
+                    "one word of letters (like \"Beta\")",
+                )),
+            );
+            if !regions.iter().any(|r| &r.code == s.region.get_ref()) {
+                self.err(
+                    s.region.span(),
+                    format!("{owner}.region"),
+                    format!("Region {:?} is not in the table", s.region.get_ref()),
+                );
+            }
+            out.push(SpecialSet {
+                name: s.name.into_inner(),
+                region: s.region.into_inner(),
+                note: s.note,
+            });
+        }
+        out
     }
 
     /// An identifier must be well formed (`syntax`: a check and what it should look like) and
@@ -359,6 +442,13 @@ impl Ctx<'_> {
                 }
             }
             self.check_source_ref(sources, &p.source, format!("{owner}.source"));
+            let certificates = p.certificates.map(|c| {
+                self.check_source_ref(sources, &c.source, format!("{owner}.certificates.source"));
+                CertificateFile {
+                    file: c.file,
+                    source: c.source.into_inner(),
+                }
+            });
             out.push(Partition {
                 id,
                 name: p.name,
@@ -367,6 +457,7 @@ impl Ctx<'_> {
                 global_pem_url: p.global_pem_url.into_inner(),
                 global_p7b_url: p.global_p7b_url.into_inner(),
                 source: p.source.into_inner(),
+                certificates,
             });
         }
         out
@@ -424,6 +515,15 @@ impl Ctx<'_> {
                     "must contain the {region} placeholder",
                 );
             }
+            if let Some(form) = &c.intermediate_common_name {
+                if !form.get_ref().contains("{region}") {
+                    self.err(
+                        form.span(),
+                        format!("{owner}.intermediate_common_name"),
+                        "must contain the {region} placeholder",
+                    );
+                }
+            }
             if *c.default.get_ref() {
                 defaults.push((id.clone(), c.default.span(), owner.clone()));
             }
@@ -443,6 +543,7 @@ impl Ctx<'_> {
                 partition_signature_algorithm: overrides.into_inner(),
                 automatic_rotation: c.automatic_rotation,
                 root_common_name: c.root_common_name.into_inner(),
+                intermediate_common_name: c.intermediate_common_name.map(Spanned::into_inner),
                 default: *c.default.get_ref(),
                 source: c.source.into_inner(),
                 corrections,

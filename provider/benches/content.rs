@@ -1,23 +1,26 @@
-//! Bundle content: parsing the real global bundle, building roots_pem, and a disk-cache hit.
+//! Bundle content: parsing the real global bundles, verifying them (cold, as a fresh download,
+//! and with every signature checked), building roots_pem, and a disk-cache hit.
 //! Reads the real bundles in tests/fixtures/bundles.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use rdsca::content::cache::{CacheSettings, Content};
+use rdsca::config::Settings;
+use rdsca::content::cache::CacheSettings;
 use rdsca::content::fetch::FetchSettings;
-use rdsca::content::parse::{parse_bundle, roots_pem};
+use rdsca::content::{
+    parse_bundle, roots_pem, verified_content, BundleService, ContentSettings, Signatures,
+};
 use rdsca_test_server::{Route, TestServer};
 
-fn global_bundle() -> Vec<u8> {
+fn fixture(name: &str) -> Vec<u8> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/bundles");
-    std::fs::read(dir.join("global-bundle.18a8b72.pem"))
-        .expect("the real global bundle from tests/fixtures/bundles")
+    std::fs::read(dir.join(name)).expect("a real bundle from tests/fixtures/bundles")
 }
 
 fn content(c: &mut Criterion) {
-    let bytes = global_bundle();
+    let bytes = fixture("global-bundle.18a8b72.pem");
     c.bench_function("parse global bundle (102 certificates)", |b| {
         b.iter(|| parse_bundle(black_box(&bytes), "global").unwrap())
     });
@@ -35,43 +38,66 @@ fn content(c: &mut Criterion) {
         b.iter(|| roots_pem(black_box(&certs)))
     });
 
-    // A disk-cache hit as a fresh provider process sees it: read, hash, re-parse, no request.
+    // Verification of the newest global bundle (108 roots): as a fresh download does it (the
+    // compiled-in roots by fingerprint, the rest by signature), and with every signature.
+    let newest = fixture("global-bundle.e5bb208.pem");
+    for (name, signatures) in [
+        (
+            "verify newest global bundle (108 roots), cold download",
+            Signatures::Unknown,
+        ),
+        (
+            "verify newest global bundle (108 roots), every signature",
+            Signatures::All,
+        ),
+        (
+            "verify newest global bundle (108 roots), cached entry",
+            Signatures::Skip,
+        ),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| verified_content("global", black_box(&newest), signatures).unwrap())
+        });
+    }
+
+    // A disk-cache hit as a fresh provider process sees it: read, hash, parse, check the claims;
+    // no request and no signature.
     let server = TestServer::start();
-    server.route("/global/global-bundle.pem", Route::ok(bytes.clone()));
+    server.route("/global/global-bundle.pem", Route::ok(newest.clone()));
     let dir = tempfile::tempdir().unwrap();
-    let settings = FetchSettings {
-        extra_ca_pem: Some(server.ca_pem().to_string()),
-        ..FetchSettings::default()
-    };
-    let cache = CacheSettings {
-        dir: dir.path().to_path_buf(),
-        ttl: Duration::from_secs(3600),
-        offline: false,
+    let defaults = Settings::default().content;
+    let settings = ContentSettings {
+        fetch: FetchSettings {
+            extra_ca_pem: Some(server.ca_pem().to_string()),
+            ..defaults.fetch
+        },
+        cache: Some(CacheSettings {
+            dir: dir.path().to_path_buf(),
+            ttl: Duration::from_secs(3600),
+            offline: false,
+            stale_if_error: Duration::ZERO,
+        }),
     };
     let url = server.url("/global/global-bundle.pem");
-    let verify = |b: &[u8]| {
-        parse_bundle(b, "global")
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(
-        Content::new(settings.clone(), Some(cache.clone()))
-            .unwrap()
-            .get(&url, &verify),
-    )
-    .unwrap();
-    c.bench_function("disk cache hit, global bundle", |b| {
+    let load = || {
+        rt.block_on(async {
+            BundleService::new(settings.clone())
+                .unwrap()
+                .bundle(&url, None)
+                .await
+                .unwrap()
+        })
+    };
+    load();
+    c.bench_function("disk cache hit, newest global bundle", |b| {
         b.iter(|| {
-            rt.block_on(
-                Content::new(settings.clone(), Some(cache.clone()))
-                    .unwrap()
-                    .get(&url, &verify),
-            )
-            .unwrap()
+            let hit = load();
+            assert_eq!(hit.content.signatures_checked, 0);
+            hit
         })
     });
     assert_eq!(

@@ -1,5 +1,8 @@
-//! The provider block: how bundles are fetched and cached. Every setting is optional and has a
-//! documented default; the URL and validation features need none of them.
+//! The provider block: how bundles are fetched and cached. Every setting is optional, with its
+//! default declared once, beside its documentation; the URL and validation features need none
+//! of them. Any setting may be unknown while Terraform validates or plans (a variable inside a
+//! map, a value known only after apply): what is known is validated, the rest is recorded and
+//! only a read that needs it reports it.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,20 +15,84 @@ use tf_provider::{AttributePath, Diagnostics};
 
 use crate::content::cache::{default_cache_dir, CacheSettings};
 use crate::content::fetch::FetchSettings;
+use crate::content::ContentSettings;
 use crate::schema_util::{block, optional};
 use crate::table::Partition;
 
-pub const DEFAULT_TIMEOUT_SECONDS: i64 = 30;
-pub const DEFAULT_CONNECT_TIMEOUT_SECONDS: i64 = 10;
-pub const DEFAULT_MAX_RETRIES: i64 = 3;
-pub const DEFAULT_MAX_BUNDLE_BYTES: i64 = 4 * 1024 * 1024;
-pub const DEFAULT_CACHE_TTL_SECONDS: i64 = 24 * 60 * 60;
-pub const DEFAULT_EXPIRY_WARNING_DAYS: i64 = 30;
+/// A numeric provider setting: its name, documentation, default and bounds, in one place.
+pub struct NumberSetting {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub default: i64,
+    pub min: i64,
+    /// Larger values are lowered to this.
+    pub max: i64,
+}
+
+pub const TIMEOUT_SECONDS: NumberSetting = NumberSetting {
+    name: "timeout_seconds",
+    doc: "Timeout of one HTTP request (connecting, sending, reading the whole body), in seconds.",
+    default: 10,
+    min: 1,
+    max: 3600,
+};
+pub const CONNECT_TIMEOUT_SECONDS: NumberSetting = NumberSetting {
+    name: "connect_timeout_seconds",
+    doc: "Connection timeout, in seconds.",
+    default: 5,
+    min: 1,
+    max: 3600,
+};
+pub const MAX_RETRIES: NumberSetting = NumberSetting {
+    name: "max_retries",
+    doc: "Retries after a 5xx answer, a timeout or a connection error, with exponential backoff (never after a 4xx or a TLS trust error); at most `10`. With the defaults a server that never answers fails the read within about 31 s: `(max_retries + 1) × timeout_seconds` plus under a second of backoff.",
+    default: 2,
+    min: 0,
+    max: 10,
+};
+pub const MAX_BUNDLE_BYTES: NumberSetting = NumberSetting {
+    name: "max_bundle_bytes",
+    doc: "Largest bundle accepted, in bytes; the global bundle is about 165 KB.",
+    default: 4 * 1024 * 1024,
+    min: 1024,
+    max: i64::MAX,
+};
+pub const CACHE_TTL_SECONDS: NumberSetting = NumberSetting {
+    name: "cache_ttl_seconds",
+    doc: "How long a cached bundle is used without asking the server, in seconds. Afterwards it is revalidated with `If-None-Match` / `If-Modified-Since`.",
+    default: 24 * 60 * 60,
+    min: 0,
+    max: i64::MAX,
+};
+pub const STALE_IF_ERROR_SECONDS: NumberSetting = NumberSetting {
+    name: "stale_if_error_seconds",
+    doc: "When revalidating an expired cache entry fails (connection error, timeout, an HTTP error, a body that is no bundle), the last verified copy is served, with a warning giving its age and the failure, for up to this many seconds past its `cache_ttl_seconds`; `0` turns it off. A body that fails verification or the pin is an error, never a reason to serve the old copy.",
+    default: 30 * 24 * 60 * 60,
+    min: 0,
+    max: i64::MAX,
+};
+pub const EXPIRY_WARNING_DAYS: NumberSetting = NumberSetting {
+    name: "expiry_warning_days",
+    doc: "Warn when a certificate in a bundle expires within this many days (or has expired); `0` turns the warning off.",
+    default: 30,
+    min: 0,
+    max: 36500,
+};
+
+const NUMBERS: [&NumberSetting; 7] = [
+    &TIMEOUT_SECONDS,
+    &CONNECT_TIMEOUT_SECONDS,
+    &MAX_RETRIES,
+    &MAX_BUNDLE_BYTES,
+    &CACHE_TTL_SECONDS,
+    &STALE_IF_ERROR_SECONDS,
+    &EXPIRY_WARNING_DAYS,
+];
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ProviderConfig {
     pub ca_cert_pem: Value<String>,
-    pub base_urls: Value<BTreeMap<String, String>>,
+    pub base_urls: Value<BTreeMap<String, Value<String>>>,
     pub allow_insecure_http: Value<bool>,
     pub timeout_seconds: Value<i64>,
     pub connect_timeout_seconds: Value<i64>,
@@ -33,66 +100,55 @@ pub struct ProviderConfig {
     pub max_bundle_bytes: Value<i64>,
     pub cache_dir: Value<String>,
     pub cache_ttl_seconds: Value<i64>,
+    pub stale_if_error_seconds: Value<i64>,
     pub disable_cache: Value<bool>,
     pub offline: Value<bool>,
     pub expiry_warning_days: Value<i64>,
 }
 
 pub fn schema() -> Schema {
-    let n = AttributeType::Number;
     let b = AttributeType::Bool;
     let s = AttributeType::String;
+    let mut attributes = vec![
+        ("ca_cert_pem", optional(s.clone(), "Extra PEM CA certificate(s) trusted when fetching bundles, on top of the web PKI roots and the operating system's trust store: for a mirror behind a private CA that the system does not trust.")),
+        ("base_urls", optional(AttributeType::Map(Box::new(s.clone())), "Mirror base URL per partition, replacing `https://<truststore host>`: `{ aws = \"https://mirror.example.com/rds\" }` fetches `https://mirror.example.com/rds/eu-west-1/eu-west-1-bundle.pem`. The reported `pem_url`/`p7b_url` stay the AWS ones; `content_url` shows what was fetched. Downloads go through the proxy in `HTTPS_PROXY` (except hosts in `NO_PROXY`).")),
+        ("allow_insecure_http", optional(b.clone(), "Allow `http://` base URLs. Default `false`: bundles are trust anchors, so only HTTPS is used.")),
+        ("cache_dir", optional(s, "Directory of the bundle cache. Default `$XDG_CACHE_HOME/terraform-provider-rdsca`, else `~/.cache/terraform-provider-rdsca`.")),
+        ("disable_cache", optional(b.clone(), "Never read or write the disk cache. Default `false`.")),
+        ("offline", optional(b, "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error. Default `false`.")),
+    ];
+    let numbers: Vec<(&str, String)> = NUMBERS
+        .iter()
+        .map(|n| (n.name, format!("{} Default `{}`.", n.doc, n.default)))
+        .collect();
+    for (name, doc) in &numbers {
+        attributes.push((name, optional(AttributeType::Number, doc)));
+    }
     block(
         "The `rdsca` provider makes the SSL/TLS certificate authorities of Amazon RDS and Aurora first-class in Terraform: \
          the CA bundle URLs for every Region (and the global bundles of the commercial and GovCloud partitions), \
          plan-time validation of a CA choice against the CAs RDS offers in a Region, and the bundles themselves, \
-         fetched over HTTPS, cached and parsed.\n\n\
+         fetched over HTTPS, verified against the RDS root certificates compiled into the provider, cached and parsed.\n\n\
          The Region table is built into the provider: URLs, validation and functions work offline and need no configuration. \
          The settings below only govern how `rdsca_bundle` fetches bundle content.",
-        vec![
-            ("ca_cert_pem", optional(s.clone(), "Extra PEM CA certificate(s) trusted when fetching bundles, on top of the standard web roots: for a corporate mirror behind a private CA.")),
-            ("base_urls", optional(AttributeType::Map(Box::new(s.clone())), "Mirror base URL per partition, replacing `https://<truststore host>`: `{ aws = \"https://mirror.example.com/rds\" }` fetches `https://mirror.example.com/rds/eu-west-1/eu-west-1-bundle.pem`. The reported `pem_url`/`p7b_url` stay the AWS ones; `content_url` shows what was fetched.")),
-            ("allow_insecure_http", optional(b.clone(), "Allow `http://` base URLs. Default `false`: bundles are trust anchors, so only HTTPS is used.")),
-            ("timeout_seconds", optional(n.clone(), "Timeout of one HTTP request, in seconds. Default `30`.")),
-            ("connect_timeout_seconds", optional(n.clone(), "Connection timeout, in seconds. Default `10`.")),
-            ("max_retries", optional(n.clone(), "Retries after a 5xx answer or a connection error, with exponential backoff (never after a 4xx or a TLS trust error). Default `3`.")),
-            ("max_bundle_bytes", optional(n.clone(), "Largest bundle accepted, in bytes. Default `4194304` (4 MiB); the global bundle is about 160 KB.")),
-            ("cache_dir", optional(s.clone(), "Directory of the bundle cache. Default `$XDG_CACHE_HOME/terraform-provider-rdsca`, else `~/.cache/terraform-provider-rdsca`.")),
-            ("cache_ttl_seconds", optional(n.clone(), "How long a cached bundle is used without asking the server, in seconds. Afterwards it is revalidated with `If-None-Match` / `If-Modified-Since`. Default `86400` (one day).")),
-            ("disable_cache", optional(b.clone(), "Never read or write the disk cache. Default `false`.")),
-            ("offline", optional(b.clone(), "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error. Default `false`.")),
-            ("expiry_warning_days", optional(n, "Warn when a certificate in a fetched bundle expires within this many days (or has expired). Default `30`; `0` turns the warning off.")),
-        ],
+        attributes,
     )
 }
 
 /// The provider settings once validated, as the data sources use them.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub fetch: FetchSettings,
-    pub cache: Option<CacheSettings>,
+    pub content: ContentSettings,
     pub base_urls: BTreeMap<String, String>,
     pub expiry_warning_days: i64,
+    /// Settings whose values were unknown when the provider was configured (during plan, values
+    /// known only after apply); their defaults stand in, so reads that fetch must not go ahead.
+    pub unknown: Vec<&'static str>,
 }
 
-fn number(
-    diags: &mut Diagnostics,
-    v: &Value<i64>,
-    name: &'static str,
-    default: i64,
-    min: i64,
-) -> i64 {
-    match v {
-        Value::Value(n) if *n >= min => *n,
-        Value::Value(n) => {
-            diags.error(
-                format!("Invalid {name}"),
-                format!("{name} = {n} is out of range: it must be at least {min}."),
-                AttributePath::new(name),
-            );
-            default
-        }
-        _ => default,
+impl Default for Settings {
+    fn default() -> Self {
+        ProviderConfig::default().settings(&mut Diagnostics::default())
     }
 }
 
@@ -101,21 +157,86 @@ fn flag(v: &Value<bool>) -> bool {
 }
 
 impl ProviderConfig {
-    /// Validates the settings; problems are reported on their attributes.
+    fn number_value(&self, setting: &NumberSetting) -> &Value<i64> {
+        match setting.name {
+            "timeout_seconds" => &self.timeout_seconds,
+            "connect_timeout_seconds" => &self.connect_timeout_seconds,
+            "max_retries" => &self.max_retries,
+            "max_bundle_bytes" => &self.max_bundle_bytes,
+            "cache_ttl_seconds" => &self.cache_ttl_seconds,
+            "stale_if_error_seconds" => &self.stale_if_error_seconds,
+            "expiry_warning_days" => &self.expiry_warning_days,
+            other => unreachable!("{other} is not a number setting"),
+        }
+    }
+
+    /// A numeric setting's value: the default when unset or unknown (or out of range, which
+    /// is reported).
+    fn number(&self, diags: &mut Diagnostics, setting: &NumberSetting) -> i64 {
+        match self.number_value(setting) {
+            Value::Value(n) if *n >= setting.min => (*n).min(setting.max),
+            Value::Value(n) => {
+                diags.error(
+                    format!("Invalid {}", setting.name),
+                    format!(
+                        "{} = {n} is out of range: it must be at least {}.",
+                        setting.name, setting.min
+                    ),
+                    AttributePath::new(setting.name),
+                );
+                setting.default
+            }
+            _ => setting.default,
+        }
+    }
+
+    /// The settings whose values are not known yet.
+    fn unknown(&self) -> Vec<&'static str> {
+        let base_urls_unknown = match &self.base_urls {
+            Value::Unknown => true,
+            Value::Value(map) => map.values().any(Value::is_unknown),
+            Value::Null => false,
+        };
+        let mut unknown: Vec<&'static str> = NUMBERS
+            .iter()
+            .filter(|n| self.number_value(n).is_unknown())
+            .map(|n| n.name)
+            .collect();
+        for (name, is_unknown) in [
+            ("ca_cert_pem", self.ca_cert_pem.is_unknown()),
+            ("base_urls", base_urls_unknown),
+            ("allow_insecure_http", self.allow_insecure_http.is_unknown()),
+            ("cache_dir", self.cache_dir.is_unknown()),
+            ("disable_cache", self.disable_cache.is_unknown()),
+            ("offline", self.offline.is_unknown()),
+        ] {
+            if is_unknown {
+                unknown.push(name);
+            }
+        }
+        unknown.sort_unstable();
+        unknown
+    }
+
+    /// Validates what is known; problems are reported on their attributes.
     pub fn settings(&self, diags: &mut Diagnostics) -> Settings {
         let allow_http = flag(&self.allow_insecure_http);
         let mut base_urls = BTreeMap::new();
         if let Value::Value(map) = &self.base_urls {
             for (partition, url) in map {
+                let path = || AttributePath::new("base_urls").key(partition.clone());
                 if Partition::get(partition).is_none() {
                     let u = Partition::lookup(partition).unwrap_err();
                     diags.error(
                         format!("Unknown partition \"{partition}\" in base_urls"),
                         u.detail(),
-                        AttributePath::new("base_urls").key(partition.clone()),
+                        path(),
                     );
                     continue;
                 }
+                let Value::Value(url) = url else {
+                    continue;
+                };
                 let url = url.trim_end_matches('/');
                 let https = url.starts_with("https://");
                 let http = url.starts_with("http://");
@@ -128,77 +249,44 @@ impl ProviderConfig {
                     diags.error(
                         format!("Invalid base URL for {partition}"),
                         format!("base_urls[\"{partition}\"] = \"{url}\": {why}."),
-                        AttributePath::new("base_urls").key(partition.clone()),
+                        path(),
                     );
                     continue;
                 }
                 base_urls.insert(partition.clone(), url.to_string());
             }
         }
-        let defaults = FetchSettings::default();
+        let secs = |n: i64| Duration::from_secs(n as u64);
         let fetch = FetchSettings {
-            connect_timeout: Duration::from_secs(number(
-                diags,
-                &self.connect_timeout_seconds,
-                "connect_timeout_seconds",
-                DEFAULT_CONNECT_TIMEOUT_SECONDS,
-                1,
-            ) as u64),
-            request_timeout: Duration::from_secs(number(
-                diags,
-                &self.timeout_seconds,
-                "timeout_seconds",
-                DEFAULT_TIMEOUT_SECONDS,
-                1,
-            ) as u64),
-            retries: number(
-                diags,
-                &self.max_retries,
-                "max_retries",
-                DEFAULT_MAX_RETRIES,
-                0,
-            )
-            .min(10) as u32,
-            max_body_bytes: number(
-                diags,
-                &self.max_bundle_bytes,
-                "max_bundle_bytes",
-                DEFAULT_MAX_BUNDLE_BYTES,
-                1024,
-            ) as u64,
+            connect_timeout: secs(self.number(diags, &CONNECT_TIMEOUT_SECONDS)),
+            request_timeout: secs(self.number(diags, &TIMEOUT_SECONDS)),
+            retries: self.number(diags, &MAX_RETRIES) as u32,
+            retry_backoff: Duration::from_millis(250),
+            max_body_bytes: self.number(diags, &MAX_BUNDLE_BYTES) as u64,
             extra_ca_pem: self.ca_cert_pem.as_ref_option().cloned(),
             allow_insecure_http: allow_http,
-            ..defaults
+            user_agent: format!("terraform-provider-rdsca/{}", env!("CARGO_PKG_VERSION")),
         };
+        let ttl = secs(self.number(diags, &CACHE_TTL_SECONDS));
+        let stale_if_error = secs(self.number(diags, &STALE_IF_ERROR_SECONDS));
         let cache = (!flag(&self.disable_cache)).then(|| CacheSettings {
             dir: self
                 .cache_dir
                 .as_ref_option()
                 .map(PathBuf::from)
                 .unwrap_or_else(default_cache_dir),
-            ttl: Duration::from_secs(number(
-                diags,
-                &self.cache_ttl_seconds,
-                "cache_ttl_seconds",
-                DEFAULT_CACHE_TTL_SECONDS,
-                0,
-            ) as u64),
+            ttl,
             offline: flag(&self.offline),
+            stale_if_error,
         });
         if flag(&self.offline) && flag(&self.disable_cache) {
             diags.error("offline needs the cache", "offline = true serves bundles from the disk cache only, which disable_cache = true turns off.", AttributePath::new("offline"));
         }
         Settings {
-            fetch,
-            cache,
+            content: ContentSettings { fetch, cache },
             base_urls,
-            expiry_warning_days: number(
-                diags,
-                &self.expiry_warning_days,
-                "expiry_warning_days",
-                DEFAULT_EXPIRY_WARNING_DAYS,
-                0,
-            ),
+            expiry_warning_days: self.number(diags, &EXPIRY_WARNING_DAYS),
+            unknown: self.unknown(),
         }
     }
 }
@@ -239,14 +327,18 @@ mod tests {
     fn defaults_without_a_provider_block() {
         let (s, errors) = settings(ProviderConfig::default());
         assert!(errors.is_empty());
-        assert_eq!(s.fetch.request_timeout, Duration::from_secs(30));
-        assert_eq!(s.fetch.retries, 3);
-        assert_eq!(s.fetch.max_body_bytes, 4 * 1024 * 1024);
-        assert!(!s.fetch.allow_insecure_http);
-        let cache = s.cache.unwrap();
+        let fetch = &s.content.fetch;
+        assert_eq!(fetch.request_timeout, Duration::from_secs(10));
+        assert_eq!(fetch.connect_timeout, Duration::from_secs(5));
+        assert_eq!(fetch.retries, 2);
+        assert_eq!(fetch.max_body_bytes, 4 * 1024 * 1024);
+        assert!(!fetch.allow_insecure_http);
+        let cache = s.content.cache.unwrap();
         assert_eq!(cache.ttl, Duration::from_secs(86_400));
+        assert_eq!(cache.stale_if_error, Duration::from_secs(30 * 86_400));
         assert!(!cache.offline);
         assert_eq!(s.expiry_warning_days, 30);
+        assert!(s.unknown.is_empty());
     }
 
     #[test]
@@ -254,7 +346,7 @@ mod tests {
         let mut map = BTreeMap::new();
         map.insert(
             "aws".to_string(),
-            "https://mirror.example.com/rds/".to_string(),
+            Value::Value("https://mirror.example.com/rds/".to_string()),
         );
         let (s, errors) = settings(ProviderConfig {
             base_urls: Value::Value(map),
@@ -280,8 +372,11 @@ mod tests {
     #[test]
     fn bad_settings_are_errors_naming_the_value() {
         let mut map = BTreeMap::new();
-        map.insert("aws".to_string(), "http://mirror.example.com".to_string());
-        map.insert("aws-cn".to_string(), "https://x".to_string());
+        map.insert(
+            "aws".to_string(),
+            Value::Value("http://mirror.example.com".to_string()),
+        );
+        map.insert("aws-cn".to_string(), Value::Value("https://x".to_string()));
         let (_, errors) = settings(ProviderConfig {
             base_urls: Value::Value(map),
             timeout_seconds: Value::Value(0),
@@ -314,14 +409,47 @@ mod tests {
     #[test]
     fn plain_http_mirrors_need_the_explicit_opt_in() {
         let mut map = BTreeMap::new();
-        map.insert("aws".to_string(), "http://mirror.internal".to_string());
+        map.insert(
+            "aws".to_string(),
+            Value::Value("http://mirror.internal".to_string()),
+        );
         let (s, errors) = settings(ProviderConfig {
             base_urls: Value::Value(map),
             allow_insecure_http: Value::Value(true),
             ..Default::default()
         });
         assert!(errors.is_empty());
-        assert!(s.fetch.allow_insecure_http);
+        assert!(s.content.fetch.allow_insecure_http);
         assert_eq!(s.base_urls["aws"], "http://mirror.internal");
+    }
+
+    #[test]
+    fn unknown_values_are_recorded_not_rejected() {
+        let mut map = BTreeMap::new();
+        map.insert("aws".to_string(), Value::Unknown);
+        let (s, errors) = settings(ProviderConfig {
+            base_urls: Value::Value(map),
+            ca_cert_pem: Value::Unknown,
+            timeout_seconds: Value::Unknown,
+            ..Default::default()
+        });
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(s.unknown, ["base_urls", "ca_cert_pem", "timeout_seconds"]);
+        assert!(s.base_urls.is_empty());
+        assert_eq!(s.content.fetch.request_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn every_number_setting_is_in_the_schema_with_its_default() {
+        let schema = schema();
+        for n in NUMBERS {
+            let attr = &schema.block.attributes[n.name];
+            let doc = format!("{:?}", attr.description);
+            assert!(
+                doc.contains(&format!("Default `{}`.", n.default)),
+                "{}: {doc}",
+                n.name
+            );
+        }
     }
 }

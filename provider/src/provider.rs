@@ -1,16 +1,15 @@
 //! The `rdsca` provider: its configuration schema, data sources and functions.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
 use tf_provider::value::ValueEmpty;
 use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicFunction, Provider};
 
-use crate::config::{ProviderConfig, Settings, DEFAULT_EXPIRY_WARNING_DAYS};
-use crate::content::cache::Content;
-use crate::content::parse::CertificateInfo;
+use crate::config::{ProviderConfig, Settings};
+use crate::content::BundleService;
 
 use crate::data_sources::{
     bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
@@ -24,14 +23,12 @@ pub const NAME: &str = "rdsca";
 /// What the provider's configuration gives the data sources: set once, by ConfigureProvider.
 #[derive(Default)]
 pub struct Shared {
-    configured: OnceLock<Result<(Settings, Content), String>>,
-    /// Parsed bundles by body SHA-256.
-    parsed: Mutex<HashMap<String, Arc<Vec<CertificateInfo>>>>,
+    configured: OnceLock<Result<(Settings, BundleService), String>>,
 }
 
 impl Shared {
-    /// The settings and content service, or why there are none.
-    pub fn content(&self) -> Result<(&Settings, &Content), String> {
+    /// The settings and bundle service, or why there are none.
+    pub fn content(&self) -> Result<(&Settings, &BundleService), String> {
         match self.configured.get() {
             Some(Ok((s, c))) => Ok((s, c)),
             Some(Err(e)) => Err(e.clone()),
@@ -39,29 +36,6 @@ impl Shared {
                 "Terraform did not configure the provider before reading the data source.".into(),
             ),
         }
-    }
-    pub fn parsed(&self, sha256: &str) -> Option<Arc<Vec<CertificateInfo>>> {
-        self.parsed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(sha256)
-            .cloned()
-    }
-    pub fn remember_parsed(
-        &self,
-        sha256: &str,
-        certs: Vec<CertificateInfo>,
-    ) -> Arc<Vec<CertificateInfo>> {
-        let certs = Arc::new(certs);
-        self.parsed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(sha256.to_string(), certs.clone());
-        certs
-    }
-    pub fn expiry_warning_days(&self) -> i64 {
-        self.content()
-            .map_or(DEFAULT_EXPIRY_WARNING_DAYS, |(s, _)| s.expiry_warning_days)
     }
 }
 
@@ -94,7 +68,7 @@ impl Provider for RdsCaProvider {
         if !diags.errors.is_empty() {
             return Some(());
         }
-        let configured = Content::new(settings.fetch.clone(), settings.cache.clone())
+        let configured = BundleService::new(settings.content.clone())
             .map(|c| (settings, c))
             .map_err(|e| e.to_string());
         if let Err(e) = &configured {

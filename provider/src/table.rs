@@ -1,50 +1,11 @@
-//! The RDS CA availability table, generated at build time from `data/rds-ca.toml`
-//! (see `codegen/`), behind a small typed API.
+//! The RDS CA availability table and the RDS certificates, generated at build time from
+//! `data/rds-ca.toml` and `data/roots/` (see `codegen/`; the generated code defines the record
+//! types), behind a small typed API.
 
 use std::fmt;
 use std::str::FromStr;
 
 include!(concat!(env!("OUT_DIR"), "/table.rs"));
-
-/// An AWS partition with its own truststore host and global bundle.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Partition {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub truststore_host: &'static str,
-    pub global_pem_url: &'static str,
-    pub global_p7b_url: &'static str,
-}
-
-/// One of the RDS certificate authorities.
-#[derive(Debug, PartialEq, Eq)]
-pub struct CertificateAuthority {
-    pub id: CaId,
-    /// `RSA` or `EC`.
-    pub key_algorithm: &'static str,
-    pub key_size: Option<u32>,
-    pub curve: Option<&'static str>,
-    pub signature_algorithm: &'static str,
-    /// Partitions whose roots use another signature algorithm.
-    pub partition_signature_algorithms: &'static [(&'static str, &'static str)],
-    pub automatic_rotation: bool,
-    /// The root certificate's CN, with `{region}` for the region code.
-    pub root_common_name: &'static str,
-    pub is_default: bool,
-}
-
-/// An AWS Region with its regional bundles and the CAs RDS offers there.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Region {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub partition: &'static str,
-    pub pem_url: &'static str,
-    pub p7b_url: &'static str,
-    pub cas: &'static [CaId],
-    /// Notes and corrections to the AWS page, from the data file.
-    pub notes: &'static [&'static str],
-}
 
 impl CaId {
     /// Looks up a CA by its exact identifier.
@@ -134,6 +95,95 @@ impl Partition {
     pub fn regions(&self) -> impl Iterator<Item = &'static Region> + '_ {
         Region::all().filter(move |r| r.partition == self.id)
     }
+}
+
+/// What an RDS certificate's CN claims: `Amazon RDS [<Set> ]<region> Root CA <type> G1` (root)
+/// or `Amazon RDS <region> <type> G1` (intermediate). The Region is what the CN says, known to
+/// the table or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommonNameClaim<'a> {
+    /// `Beta`, `Preview`, ... or `None` for a Region's own certificate.
+    pub set: Option<&'a str>,
+    pub region: &'a str,
+    pub ca: CaId,
+    pub kind: CertKind,
+}
+
+impl<'a> CommonNameClaim<'a> {
+    /// Reads a CN against the CN forms of the table's CAs.
+    pub fn parse(common_name: &'a str) -> Option<CommonNameClaim<'a>> {
+        CaId::ALL.iter().find_map(|&ca| {
+            let authority = ca.authority();
+            let forms = std::iter::once((CertKind::Root, authority.root_common_name)).chain(
+                authority
+                    .intermediate_common_name
+                    .map(|f| (CertKind::Intermediate, f)),
+            );
+            forms.into_iter().find_map(|(kind, form)| {
+                let (prefix, suffix) = form.split_once("{region}")?;
+                let middle = common_name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+                let (set, region) = match middle.split_once(' ') {
+                    Some((set, region)) => (Some(set), region),
+                    None => (None, middle),
+                };
+                let set_ok = set.is_none_or(|s| s.bytes().all(|b| b.is_ascii_alphabetic()));
+                (set_ok && is_region_code(region)).then_some(CommonNameClaim {
+                    set,
+                    region,
+                    ca,
+                    kind,
+                })
+            })
+        })
+    }
+
+    /// The certificate the provider holds for this claim, if any.
+    pub fn known_certificate(&self) -> Option<&'static KnownCertificate> {
+        KNOWN_CERTIFICATES.iter().find(|c| {
+            c.set == self.set && c.region == self.region && c.ca == self.ca && c.kind == self.kind
+        })
+    }
+
+    /// Whether the table knows the Region (or the special set) this CN names.
+    pub fn is_known_to_table(&self) -> bool {
+        match self.set {
+            None => Region::get(self.region).is_some(),
+            Some(set) => SPECIAL_SETS
+                .iter()
+                .any(|s| s.name == set && s.region == self.region),
+        }
+    }
+}
+
+impl KnownCertificate {
+    /// The compiled-in certificate with this SHA-256 (lowercase hex).
+    pub fn by_sha256(sha256: &str) -> Option<&'static KnownCertificate> {
+        KNOWN_BY_SHA256.get(sha256).map(|&i| &KNOWN_CERTIFICATES[i])
+    }
+    pub fn all() -> &'static [KnownCertificate] {
+        KNOWN_CERTIFICATES
+    }
+    /// Names the set of compiled-in certificates: a cache entry verified against another set is
+    /// verified again.
+    pub fn set_digest() -> &'static str {
+        KNOWN_CERTIFICATES_DIGEST
+    }
+}
+
+/// `us-east-1`, `ap-southeast-7`, `us-gov-west-1`: two letters, lower-case words, a number,
+/// joined by `-` (the rule rdsca-codegen applies to the data file).
+pub fn is_region_code(code: &str) -> bool {
+    let parts: Vec<&str> = code.split('-').collect();
+    let Some((last, words)) = parts.split_last() else {
+        return false;
+    };
+    (2..=3).contains(&words.len())
+        && words[0].len() == 2
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
+        && (1..=2).contains(&last.len())
+        && last.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether RDS offers `ca` in `region`.

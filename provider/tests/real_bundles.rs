@@ -6,15 +6,23 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use rdsca::content::parse::{parse_bundle, roots_pem, soonest_not_after, CertificateInfo};
+use rdsca::content::{
+    parse_bundle, roots_pem, soonest_not_after, verified_content, CertificateInfo, Finding,
+    Signatures,
+};
 
 fn fixtures() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/bundles");
-    assert!(dir.join("INDEX.tsv").is_file(), "the real-bundle fixtures are missing at {}", dir.display());
+    assert!(
+        dir.join("INDEX.tsv").is_file(),
+        "the real-bundle fixtures are missing at {}",
+        dir.display()
+    );
     dir
 }
 
-const FILES: [(&str, usize); 13] = [
+const FILES: [(&str, usize); 14] = [
+    ("global-bundle.e5bb208.pem", 108),
     ("global-bundle.18a8b72.pem", 102),
     ("global-bundle.3dbeff3.pem", 115),
     ("global-bundle.c145c52.p7b", 115),
@@ -295,4 +303,55 @@ fn old_era_and_govcloud_bundles() {
         "GovCloud rsa2048 roots are signed with SHA-384"
     );
     assert_eq!(roots_pem(&gov).matches("BEGIN CERTIFICATE").count(), 6);
+}
+
+/// Every real bundle passes verification with every signature checked at run time (RSA 2048 and
+/// 4096, ECDSA P-384, the SHA-1 and 2019 generations, GovCloud intermediates), and the
+/// compiled-in certificates are recognised.
+#[test]
+fn every_real_bundle_verifies() {
+    std::thread::scope(|s| {
+        for (name, count) in FILES {
+            s.spawn(move || {
+                let bytes = std::fs::read(fixtures().join(name)).unwrap();
+                let all = verified_content(name, &bytes, Signatures::All)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                assert_eq!(all.signatures_checked, count, "{name}");
+                let fresh = verified_content(name, &bytes, Signatures::Unknown).unwrap();
+                assert_eq!(fresh.certificates, all.certificates, "{name}");
+                let compiled = all.certificates.iter().filter(|c| c.compiled_in).count();
+                assert_eq!(fresh.signatures_checked, count - compiled, "{name}");
+                // Every G1 root of a Region the table knows is compiled in.
+                for c in &all.certificates {
+                    let g1 = c.common_name.ends_with(" G1");
+                    let known_region = c
+                        .region
+                        .as_deref()
+                        .is_some_and(|r| rdsca::Region::get(r).is_some());
+                    if g1 && known_region {
+                        assert!(c.compiled_in, "{name}: {}", c.common_name);
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// The newest global bundle names two Regions this table does not have yet; the others none.
+#[test]
+fn findings_of_the_real_global_bundles() {
+    let bytes = std::fs::read(fixtures().join("global-bundle.e5bb208.pem")).unwrap();
+    let newest = verified_content("e5bb208", &bytes, Signatures::Unknown).unwrap();
+    assert_eq!(
+        newest.findings,
+        [Finding::UnknownRegions(vec![
+            "ap-east-2".into(),
+            "ap-southeast-6".into()
+        ])]
+    );
+    assert_eq!(newest.signatures_checked, 6);
+    let bytes = std::fs::read(fixtures().join("global-bundle.18a8b72.pem")).unwrap();
+    let older = verified_content("18a8b72", &bytes, Signatures::Unknown).unwrap();
+    assert!(older.findings.is_empty(), "{:?}", older.findings);
+    assert_eq!(older.signatures_checked, 0);
 }

@@ -1,14 +1,16 @@
-//! HTTPS fetching of bundles: rustls with the standard web roots plus an optional extra CA,
-//! bounded timeouts, bounded retries with backoff (5xx and connection errors only), a body size
-//! limit enforced while streaming, and redirects only within the same host.
+//! HTTPS fetching of bundles: rustls trusting the web PKI roots, the operating system's trust
+//! store (which honours `SSL_CERT_FILE` / `SSL_CERT_DIR`) and an optional extra CA; the proxy from
+//! `HTTPS_PROXY` / `NO_PROXY`; bounded timeouts, bounded retries with backoff (5xx and connection
+//! errors only), a body size limit enforced while streaming, and redirects only within the same
+//! host.
 
-use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::StatusCode;
 
-/// How bundles are fetched. See the provider schema for the user-facing names and defaults.
+/// How bundles are fetched. The provider block (config.rs) declares the user-facing names and
+/// defaults.
 #[derive(Debug, Clone)]
 pub struct FetchSettings {
     pub connect_timeout: Duration,
@@ -19,21 +21,6 @@ pub struct FetchSettings {
     pub extra_ca_pem: Option<String>,
     pub allow_insecure_http: bool,
     pub user_agent: String,
-}
-
-impl Default for FetchSettings {
-    fn default() -> Self {
-        FetchSettings {
-            connect_timeout: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(30),
-            retries: 3,
-            retry_backoff: Duration::from_millis(250),
-            max_body_bytes: 4 * 1024 * 1024,
-            extra_ca_pem: None,
-            allow_insecure_http: false,
-            user_agent: format!("terraform-provider-rdsca/{}", env!("CARGO_PKG_VERSION")),
-        }
-    }
 }
 
 const MAX_BACKOFF: Duration = Duration::from_secs(4);
@@ -70,7 +57,8 @@ pub enum FetchErrorKind {
 }
 
 /// A failed fetch: one sentence naming the URL, what happened and what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("GET {url}: {message}{}", if *attempts > 1 { format!(" (after {attempts} attempts)") } else { String::new() })]
 pub struct FetchError {
     pub url: String,
     pub kind: FetchErrorKind,
@@ -78,18 +66,10 @@ pub struct FetchError {
     pub attempts: u32,
 }
 
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let tries = if self.attempts > 1 {
-            format!(" (after {} attempts)", self.attempts)
-        } else {
-            String::new()
-        };
-        write!(f, "GET {}: {}{tries}", self.url, self.message)
-    }
-}
-
-impl std::error::Error for FetchError {}
+/// Why the redirect policy stopped a redirect; found again by type when classifying errors.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct RedirectRefused(String);
 
 impl FetchErrorKind {
     /// Transient faults are retried; the answer to a bad request or an untrusted server is not.
@@ -124,16 +104,48 @@ fn mib(bytes: u64) -> String {
     }
 }
 
-/// The whole source chain of an error, for classification and messages.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(next) = cur {
-        s.push_str(": ");
-        s.push_str(&next.to_string());
-        cur = next.source();
+/// The errors of a source chain, outermost first. `io::Error` hides the error it wraps from
+/// `source()`, so its inner error is followed explicitly.
+fn causes<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut out = vec![e];
+    let mut cur = e;
+    loop {
+        let next = match cur
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => cur.source(),
+        };
+        match next {
+            Some(n) => {
+                out.push(n);
+                cur = n;
+            }
+            None => return out,
+        }
     }
-    s
+}
+
+/// The whole source chain of an error, for messages.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in causes(e) {
+        let s = c.to_string();
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+    }
+    parts.join(": ")
+}
+
+/// The first error of type `T` in the chain.
+fn find_cause<'a, T: std::error::Error + 'static>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    causes(e).into_iter().find_map(|c| c.downcast_ref::<T>())
 }
 
 /// The certificates of `ca_cert_pem`, trusted on top of the web roots; none when it is unset.
@@ -169,14 +181,18 @@ impl Fetcher {
                 .map(str::to_string);
             let to = attempt.url().clone();
             if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+                attempt.error(RedirectRefused(format!(
+                    "more than {MAX_REDIRECTS} redirects"
+                )))
             } else if first_host.as_deref() != to.host_str() {
-                attempt.error(format!(
+                attempt.error(RedirectRefused(format!(
                     "redirect to another host ({}) refused",
                     to.host_str().unwrap_or("?")
-                ))
+                )))
             } else if to.scheme() != "https" && !allow_http {
-                attempt.error("redirect to plain http:// refused".to_string())
+                attempt.error(RedirectRefused(
+                    "redirect to plain http:// refused".to_string(),
+                ))
             } else {
                 attempt.follow()
             }
@@ -323,24 +339,22 @@ impl Fetcher {
     }
 
     fn classify(&self, url: &str, e: &reqwest::Error) -> FetchError {
-        let detail = chain(e);
-        if e.is_redirect() {
-            let what = detail
-                .rsplit(": ")
-                .find(|p| p.contains("refused") || p.contains("redirects"))
-                .unwrap_or(&detail)
-                .to_string();
-            return error(url, FetchErrorKind::Redirect, what);
+        if let Some(refused) = find_cause::<RedirectRefused>(e) {
+            return error(url, FetchErrorKind::Redirect, refused.0.clone());
         }
-        if detail.contains("UnknownIssuer")
-            || detail.contains("invalid peer certificate")
-            || detail.contains("certificate") && detail.contains("invalid")
-        {
-            return error(
-                url,
-                FetchErrorKind::TlsUntrusted,
-                format!("TLS: the server certificate is not trusted ({detail}); for a mirror with a private CA, set ca_cert_pem in the provider block"),
-            );
+        if let Some(tls) = find_cause::<rustls::Error>(e) {
+            return match tls {
+                rustls::Error::InvalidCertificate(why) => error(
+                    url,
+                    FetchErrorKind::TlsUntrusted,
+                    format!("TLS: the server certificate is not trusted ({why:?}); for a mirror with a private CA, add the CA to the system trust store (or SSL_CERT_FILE) or set ca_cert_pem in the provider block"),
+                ),
+                other => error(
+                    url,
+                    FetchErrorKind::TlsUntrusted,
+                    format!("TLS handshake failed: {other}"),
+                ),
+            };
         }
         if e.is_timeout() {
             return error(
@@ -353,14 +367,11 @@ impl Fetcher {
                 ),
             );
         }
-        if e.is_connect() || e.is_request() {
-            return error(
-                url,
-                FetchErrorKind::Connect,
-                format!("connection failed: {detail}"),
-            );
-        }
-        error(url, FetchErrorKind::Connect, detail)
+        error(
+            url,
+            FetchErrorKind::Connect,
+            format!("connection failed: {}", chain(e)),
+        )
     }
 }
 
@@ -378,7 +389,22 @@ pub(crate) mod tests {
             retry_backoff: Duration::from_millis(10),
             max_body_bytes: 64 * 1024,
             extra_ca_pem: Some(server.ca_pem().to_string()),
-            ..FetchSettings::default()
+            allow_insecure_http: false,
+            user_agent: "rdsca-test".into(),
+        }
+    }
+
+    /// Settings for tests that never reach a server.
+    fn serverless() -> FetchSettings {
+        FetchSettings {
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
+            retries: 0,
+            retry_backoff: Duration::ZERO,
+            max_body_bytes: 1024,
+            extra_ca_pem: None,
+            allow_insecure_http: false,
+            user_agent: "rdsca-test".into(),
         }
     }
 
@@ -573,7 +599,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn plain_http_is_refused() {
-        let e = Fetcher::new(FetchSettings::default())
+        let e = Fetcher::new(serverless())
             .unwrap()
             .get("http://127.0.0.1:9/b.pem", None)
             .await
@@ -586,7 +612,7 @@ pub(crate) mod tests {
     async fn bad_extra_ca_is_a_configuration_error() {
         let s = FetchSettings {
             extra_ca_pem: Some("not a pem".into()),
-            ..FetchSettings::default()
+            ..serverless()
         };
         let e = Fetcher::new(s).err().unwrap();
         assert!(

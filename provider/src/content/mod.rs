@@ -1,7 +1,26 @@
-//! Bundle content: parsing (`parse`), fetching over HTTPS (`fetch`), the disk cache and the
-//! in-process service the data source calls (`cache`), and the glue for `rdsca_bundle` (`bundle`).
+//! Bundle content, with no Terraform in it: extracting certificates from PEM / PKCS#7 / DER
+//! (`pem`), describing each one (`certificate`, with Go-style names from `dn`), verifying a
+//! bundle against its own signatures and the compiled-in RDS certificates (`verify`), fetching
+//! over HTTPS (`fetch`), the disk cache (`cache`), and the service that ties them together for
+//! the data sources (`service`). Data sources turn its results into values and diagnostics.
 
-pub mod bundle;
 pub mod cache;
+pub mod certificate;
+pub mod dn;
 pub mod fetch;
-pub mod parse;
+pub mod pem;
+pub mod service;
+pub mod verify;
+
+pub use certificate::{parse_bundle, roots_pem, soonest_not_after, CertificateInfo};
+pub use service::{
+    verified_content, BundleService, ContentError, ContentSettings, Origin, VerifiedBundle,
+    VerifiedContent,
+};
+pub use verify::{Finding, Signatures};
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

@@ -9,9 +9,12 @@ use tf_provider::{DataSource, Diagnostics};
 
 use std::sync::Arc;
 
+use tf_provider::AttributePath;
+
 use super::report;
-use crate::content::bundle::{check_bundle, fetch_bundle};
-use crate::content::parse::{roots_pem, soonest_not_after, CertificateInfo};
+use crate::content::{
+    roots_pem, soonest_not_after, CertificateInfo, ContentError, Finding, Origin, VerifiedBundle,
+};
 use crate::provider::Shared;
 use crate::schema_util::{
     block, computed, computed_object_list, optional, optional_computed, strings,
@@ -143,8 +146,9 @@ fn certificates_attribute() -> tf_provider::schema::Attribute {
             ("sha1_fingerprint", s(), "SHA-1 fingerprint of the DER, lowercase hex."),
             ("sha256_fingerprint", s(), "SHA-256 fingerprint of the DER, lowercase hex."),
             ("cert_pem", s(), "The certificate alone, PEM."),
-            ("ca_identifier", s(), "The RDS CA (`rds-ca-rsa2048-g1`, ...) when the CN names one of a known Region; else null."),
-            ("region", s(), "The Region of that CA; else null."),
+            ("ca_identifier", s(), "The RDS CA (`rds-ca-rsa2048-g1`, ...) the CN names (`Amazon RDS <region> Root CA <type> G1`); else null. Beta and Preview certificates name none."),
+            ("region", s(), "The Region the CN names, whether or not this provider's table knows it yet (a warning lists unknown ones); else null."),
+            ("compiled_in", AttributeType::Bool, "Whether the certificate is byte-identical to one of the RDS certificates compiled into the provider (checked at build time). Every other certificate was accepted because its signature verifies against an issuer in the bundle."),
         ],
     )
 }
@@ -163,8 +167,8 @@ pub fn schema() -> Schema {
             ("p7b_url", computed(AttributeType::String, "HTTPS URL of the PKCS#7 bundle.")),
             ("available_ca_identifiers", computed(strings(), "The CAs RDS offers in the Region (every CA for a global bundle).")),
             ("default_ca_identifier", computed(AttributeType::String, "The CA RDS uses when none is chosen.")),
-            ("fetch_content", optional(AttributeType::Bool, "Fetch and parse the PEM bundle (default `true`). `false` gives the URLs and the CA check only, with no network access.")),
-            ("expected_sha256", optional(AttributeType::String, "Pin: the SHA-256 (hex) the fetched bundle must have. A mismatch is an error naming both hashes.")),
+            ("fetch_content", optional(AttributeType::Bool, "Fetch, verify and parse the PEM bundle (default `true`). Every certificate's signature must verify against an issuer in the bundle, and a certificate that names a Region and CA whose root is compiled into the provider must be that root; a bundle that fails is an error and is never cached. `false` gives the URLs and the CA check only, with no network access.")),
+            ("expected_sha256", optional(AttributeType::String, "Pin: the SHA-256 (hex) the fetched bundle must have. A mismatch is an error naming both hashes, checked before anything is cached.")),
             ("content_url", computed(AttributeType::String, "The URL the content was fetched from: `pem_url`, or its mirror from the provider's `base_urls`. Null when `fetch_content = false`.")),
             ("content", computed(AttributeType::String, "The PEM bundle as served. Null when `fetch_content = false`.")),
             ("content_sha256", computed(AttributeType::String, "SHA-256 of `content`, lowercase hex.")),
@@ -209,28 +213,188 @@ impl DataSource for BundleDataSource {
             .map(|s| s.trim().to_ascii_lowercase());
         let mut state = config.fill(&selection);
         if fetch {
-            let bundle = fetch_bundle(&self.shared, &selection, diags).await?;
-            check_bundle(
-                &bundle,
-                &selection,
-                expected.as_deref(),
-                self.shared.expiry_warning_days(),
-                diags,
-            );
+            let (bundle, expiry_warning_days) =
+                self.fetch(&selection, expected.as_deref(), diags).await?;
+            report_findings(&bundle, diags);
+            check_chosen_root(&bundle, &selection, diags);
+            warn_expiring(&bundle, expiry_warning_days, diags);
             if !diags.errors.is_empty() {
                 return None;
             }
+            let certificates = bundle.certificates();
             state.content_url = Value::Value(bundle.url.clone());
-            state.content =
-                Value::Value(String::from_utf8_lossy(&bundle.fetched.body).into_owned());
-            state.content_sha256 = Value::Value(bundle.fetched.sha256.clone());
-            state.roots_pem = Value::Value(roots_pem(&bundle.certificates));
-            state.soonest_not_after = soonest_not_after(&bundle.certificates)
+            state.content = Value::Value(String::from_utf8_lossy(&bundle.body).into_owned());
+            state.content_sha256 = Value::Value(bundle.sha256.clone());
+            state.roots_pem = Value::Value(roots_pem(certificates));
+            state.soonest_not_after = soonest_not_after(certificates)
                 .map(|c| c.not_after.clone())
                 .into();
-            state.certificates = Value::Value(bundle.certificates.as_ref().clone());
+            state.certificates = Value::Value(certificates.to_vec());
         }
         Some(state)
+    }
+}
+
+impl BundleDataSource {
+    /// The selection's verified PEM bundle from the bundle service; failures become errors.
+    async fn fetch(
+        &self,
+        selection: &Selection,
+        pin: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<(Arc<VerifiedBundle>, i64)> {
+        let (settings, service) = match self.shared.content() {
+            Ok(pair) => pair,
+            Err(message) => {
+                diags.root_error("The rdsca provider is not configured for fetching", message);
+                return None;
+            }
+        };
+        if !settings.unknown.is_empty() {
+            diags.root_error(
+                "Provider settings are not known yet",
+                format!(
+                    "The provider block's {} will only be known after apply, and fetching this bundle depends on them. Let Terraform read this data source during apply instead (`depends_on` the resources those values come from), set them to values known at plan time, or set fetch_content = false.",
+                    settings.unknown.join(", ")
+                ),
+            );
+            return None;
+        }
+        let url = settings.content_url(selection.partition, selection.pem_url());
+        match service.bundle(&url, pin).await {
+            Ok(bundle) => Some((bundle, settings.expiry_warning_days)),
+            Err(e) => {
+                let (summary, attribute) = match &e {
+                    ContentError::PinMismatch { .. } => (
+                        "Bundle checksum mismatch".to_string(),
+                        Some("expected_sha256"),
+                    ),
+                    ContentError::Rejected { .. } => {
+                        (format!("The RDS CA bundle {url} failed verification"), None)
+                    }
+                    ContentError::NotABundle { .. } => (
+                        format!("The RDS CA bundle {url} is not a valid bundle"),
+                        None,
+                    ),
+                    _ => (format!("Cannot fetch the RDS CA bundle {url}"), None),
+                };
+                match attribute {
+                    Some(a) => diags.error(summary, e.to_string(), AttributePath::new(a)),
+                    None => diags.root_error(summary, e.to_string()),
+                }
+                None
+            }
+        }
+    }
+}
+
+/// What verification and the cache found, as warnings.
+fn report_findings(bundle: &VerifiedBundle, diags: &mut Diagnostics) {
+    let url = &bundle.url;
+    for finding in &bundle.content.findings {
+        match finding {
+            Finding::UnknownRegions(regions) => diags.root_warning(
+                format!("The bundle names Regions this provider does not know: {}", regions.join(", ")),
+                format!(
+                    "{url} holds roots for {}, which this provider's Region table lacks: the table is older than the bundle. Their signatures verify and they are returned with the rest; upgrade terraform-provider-rdsca to validate CA choices there.",
+                    regions.join(", ")
+                ),
+            ),
+            Finding::SignatureOnly(names) => diags.root_warning(
+                "Roots verified by signature alone",
+                format!(
+                    "{url}: this provider holds no copy of {}, so nothing pins them; their signatures verify.",
+                    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+        }
+    }
+    if let Origin::Stale {
+        age_seconds,
+        failure,
+    } = &bundle.origin
+    {
+        diags.root_warning(
+            "Serving a cached bundle: refreshing it failed",
+            format!(
+                "{url}: refreshing the cached copy failed ({failure}). The copy verified when it was fetched, {} ago, is used instead, as stale_if_error_seconds allows.",
+                human_age(*age_seconds)
+            ),
+        );
+    }
+}
+
+fn human_age(seconds: i64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 2 * 3600 => format!("{} min", s / 60),
+        s if s < 2 * 86_400 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+/// The chosen CA's root must be in the bundle, or a client trusting it could not verify the
+/// database.
+fn check_chosen_root(bundle: &VerifiedBundle, selection: &Selection, diags: &mut Diagnostics) {
+    let ca = selection.ca.as_str();
+    let certificates = bundle.certificates();
+    let has_root = certificates.iter().any(|c| {
+        c.is_root
+            && c.ca_identifier.as_deref() == Some(ca)
+            && selection
+                .region
+                .is_none_or(|r| c.region.as_deref() == Some(r.code))
+    });
+    if has_root {
+        return;
+    }
+    let want = match selection.region {
+        Some(r) => selection.ca.authority().root_common_name_in(r.code),
+        None => selection
+            .ca
+            .authority()
+            .root_common_name
+            .replace("{region}", "<region>"),
+    };
+    diags.error(
+        format!("The bundle has no root for {ca}"),
+        format!(
+            "{} holds {} certificate(s), none of them the root \"{want}\". A client trusting this bundle could not verify a database that uses {ca}.",
+            bundle.url,
+            certificates.len()
+        ),
+        AttributePath::new("ca_identifier"),
+    );
+}
+
+/// Warns of certificates that expire within `days` (or have expired).
+fn warn_expiring(bundle: &VerifiedBundle, days: i64, diags: &mut Diagnostics) {
+    if days <= 0 {
+        return;
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let horizon = now + days * 86_400;
+    let expiring: Vec<String> = bundle
+        .certificates()
+        .iter()
+        .filter(|c| c.not_after_unix <= horizon)
+        .map(|c| {
+            let verb = if c.not_after_unix <= now {
+                "expired"
+            } else {
+                "expires"
+            };
+            format!("\"{}\" ({verb} {})", c.common_name, c.not_after)
+        })
+        .collect();
+    if !expiring.is_empty() {
+        diags.root_warning(
+            format!(
+                "{} certificate(s) in the bundle expire within {days} days",
+                expiring.len()
+            ),
+            format!("{}: {}.", bundle.url, expiring.join(", ")),
+        );
     }
 }
 

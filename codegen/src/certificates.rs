@@ -1,0 +1,389 @@
+//! The RDS certificates the table compiles in: reading a partition's PEM file and checking every
+//! certificate in it before the provider trusts it.
+//!
+//! Rules, each failure naming the file, the line of the certificate's BEGIN line and its CN:
+//! the block is an X.509 certificate; its CN has the form of a CA of the table (root or
+//! intermediate) for a Region of this partition, or for a declared special set; its key is that
+//! CA's; a root is self-issued and its signature verifies with its own key, an intermediate's with
+//! its Region's root in the same file; no certificate appears twice, nor two for one Region, CA and
+//! kind; and every Region of the partition has a root for every CA (the bundles carry all three
+//! everywhere, even where RDS does not offer a CA).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use base64::Engine as _;
+use sha2::Digest;
+use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::public_key::PublicKey;
+
+use crate::model::{
+    Ca, CertKind, CertificateFile, KnownCertificate, Partition, Region, SpecialSet,
+};
+use crate::validate::{is_region_code, TableError};
+
+/// What an RDS certificate's CN claims: the CA, root or intermediate, and the Region (with a
+/// special set's name before it, if any). The Region is whatever the CN says, known or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim<'a> {
+    pub set: Option<&'a str>,
+    pub region: &'a str,
+    pub ca: &'a Ca,
+    pub kind: CertKind,
+}
+
+/// Reads `common_name` against the CN forms of `cas`: `Amazon RDS [<Set> ]<region> Root CA
+/// RSA2048 G1` and, for CAs with intermediates, `Amazon RDS <region> RSA2048 G1`.
+pub fn recognise<'a>(cas: &'a [Ca], common_name: &'a str) -> Option<Claim<'a>> {
+    for ca in cas {
+        let forms = std::iter::once((CertKind::Root, ca.root_common_name.as_str())).chain(
+            ca.intermediate_common_name
+                .as_deref()
+                .map(|f| (CertKind::Intermediate, f)),
+        );
+        for (kind, form) in forms {
+            let Some((prefix, suffix)) = form.split_once("{region}") else {
+                continue;
+            };
+            let Some(middle) = common_name
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+            else {
+                continue;
+            };
+            let (set, region) = match middle.split_once(' ') {
+                Some((set, region)) => (Some(set), region),
+                None => (None, middle),
+            };
+            let set_ok = set.is_none_or(|s| s.bytes().all(|b| b.is_ascii_alphabetic()));
+            if set_ok && is_region_code(region) {
+                return Some(Claim {
+                    set,
+                    region,
+                    ca,
+                    kind,
+                });
+            }
+        }
+    }
+    None
+}
+
+/// The table as far as certificates need it.
+pub struct Context<'a> {
+    pub cas: &'a [Ca],
+    pub regions: &'a [Region],
+    pub special_sets: &'a [SpecialSet],
+}
+
+struct Block {
+    line: usize,
+    der: Vec<u8>,
+}
+
+/// The `CERTIFICATE` blocks of a PEM file, with the line of each BEGIN line.
+fn blocks(path: &str, text: &str, errors: &mut Vec<TableError>) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut lines = text.lines().enumerate();
+    while let Some((i, line)) = lines.next() {
+        let Some(label) = line
+            .strip_prefix("-----BEGIN ")
+            .and_then(|l| l.strip_suffix("-----"))
+        else {
+            continue;
+        };
+        let end = format!("-----END {label}-----");
+        let mut b64 = String::new();
+        let mut closed = false;
+        for (_, l) in lines.by_ref() {
+            if l == end {
+                closed = true;
+                break;
+            }
+            b64.push_str(l.trim());
+        }
+        let mut fail = |message: String| {
+            errors.push(TableError {
+                file: path.into(),
+                line: i + 1,
+                field: "(certificate)".into(),
+                message,
+            })
+        };
+        if label != "CERTIFICATE" {
+            fail(format!(
+                "a {label:?} block: only CERTIFICATE blocks belong here"
+            ));
+        } else if !closed {
+            fail(format!("no {end:?} line"));
+        } else {
+            match base64::engine::general_purpose::STANDARD.decode(&b64) {
+                Ok(der) => out.push(Block { line: i + 1, der }),
+                Err(e) => fail(format!("the block is not valid base64 ({e})")),
+            }
+        }
+    }
+    out
+}
+
+/// The key a CA's certificates must have, as read from a certificate.
+fn key_matches(ca: &Ca, cert: &X509Certificate) -> Result<(), String> {
+    let key = cert
+        .public_key()
+        .parsed()
+        .map_err(|e| format!("unreadable public key ({e})"))?;
+    let curve = || {
+        cert.public_key()
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok())
+            .map(|o| o.to_id_string())
+    };
+    let have = match &key {
+        PublicKey::RSA(_) => format!("RSA {}", key.key_size()),
+        PublicKey::EC(_) => match curve().as_deref() {
+            Some("1.3.132.0.34") => "EC P-384".to_string(),
+            Some("1.2.840.10045.3.1.7") => "EC P-256".to_string(),
+            other => format!("EC {}", other.unwrap_or("?")),
+        },
+        _ => "another key type".to_string(),
+    };
+    let want = match (&ca.key_size, &ca.curve) {
+        (Some(bits), _) => format!("RSA {bits}"),
+        (None, Some(curve)) => format!("EC {curve}"),
+        (None, None) => return Ok(()),
+    };
+    if have == want {
+        Ok(())
+    } else {
+        Err(format!("{} needs an {want} key, this one is {have}", ca.id))
+    }
+}
+
+/// Reads and checks `file` (relative to `base`) for `partition`.
+pub fn check_file(
+    ctx: &Context,
+    partition: &Partition,
+    file: &CertificateFile,
+    base: &Path,
+    errors: &mut Vec<TableError>,
+) -> Vec<KnownCertificate> {
+    let path = base.join(&file.file);
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(TableError {
+                file: shown,
+                line: 0,
+                field: "(file)".into(),
+                message: format!(
+                    "cannot read the certificates of partition {:?}: {e}",
+                    partition.id
+                ),
+            });
+            return Vec::new();
+        }
+    };
+    let mut found: Vec<(KnownCertificate, usize)> = Vec::new();
+    let mut by_sha: BTreeMap<String, usize> = BTreeMap::new();
+    for block in blocks(&shown, &text, errors) {
+        let mut fail = |field: String, message: String| {
+            errors.push(TableError {
+                file: shown.clone(),
+                line: block.line,
+                field,
+                message,
+            })
+        };
+        let cert = match X509Certificate::from_der(&block.der) {
+            Ok((rest, cert)) if rest.is_empty() => cert,
+            Ok(_) => {
+                fail(
+                    "(certificate)".into(),
+                    "stray bytes after the certificate".into(),
+                );
+                continue;
+            }
+            Err(e) => {
+                fail(
+                    "(certificate)".into(),
+                    format!("not an X.509 certificate ({e})"),
+                );
+                continue;
+            }
+        };
+        let cn = cert
+            .subject()
+            .iter_common_name()
+            .next()
+            .and_then(|a| a.as_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let field = format!("certificate {cn:?}");
+        let Some(claim) = recognise(ctx.cas, &cn) else {
+            let forms: Vec<&str> = ctx
+                .cas
+                .iter()
+                .map(|c| c.root_common_name.as_str())
+                .collect();
+            fail(
+                field,
+                format!(
+                    "the CN names no CA of the table; root CNs look like {}",
+                    forms.join(", ")
+                ),
+            );
+            continue;
+        };
+        match claim.set {
+            None => match ctx.regions.iter().find(|r| r.code == claim.region) {
+                None => {
+                    fail(
+                        field,
+                        format!("Region {:?} is not in the table", claim.region),
+                    );
+                    continue;
+                }
+                Some(r) if r.partition != partition.id => {
+                    fail(
+                        field,
+                        format!(
+                            "Region {} is in partition {:?}, not {:?}",
+                            r.code, r.partition, partition.id
+                        ),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+            },
+            Some(set) => {
+                if !ctx
+                    .special_sets
+                    .iter()
+                    .any(|s| s.name == set && s.region == claim.region)
+                {
+                    fail(
+                        field,
+                        format!("{set} {} is not a declared [[special_set]]", claim.region),
+                    );
+                    continue;
+                }
+            }
+        }
+        if let Err(m) = key_matches(claim.ca, &cert) {
+            fail(field, m);
+            continue;
+        }
+        let sha256: String = sha2::Sha256::digest(&block.der)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if let Some(first) = by_sha.get(&sha256) {
+            fail(
+                field,
+                format!("the same certificate as the one on line {first}"),
+            );
+            continue;
+        }
+        by_sha.insert(sha256.clone(), block.line);
+        let record = KnownCertificate {
+            partition: partition.id.clone(),
+            set: claim.set.map(str::to_string),
+            region: claim.region.to_string(),
+            ca: claim.ca.id.clone(),
+            kind: claim.kind,
+            common_name: cn.clone(),
+            sha256,
+            not_after: cert.validity().not_after.timestamp(),
+            der: block.der.clone(),
+        };
+        if let Some((twin, line)) = found.iter().find(|(c, _)| {
+            (&c.set, &c.region, &c.ca, c.kind)
+                == (&record.set, &record.region, &record.ca, record.kind)
+        }) {
+            fail(
+                field,
+                format!(
+                    "a second {:?} certificate for {} {} (the first, {}, is on line {line})",
+                    record.kind, record.region, record.ca, twin.sha256
+                ),
+            );
+            continue;
+        }
+        found.push((record, block.line));
+    }
+    // Signatures, once every certificate of the file is known (intermediates need their root).
+    for (record, line) in &found {
+        let (_, cert) = X509Certificate::from_der(&record.der).expect("parsed above");
+        let issuer_der = match record.kind {
+            CertKind::Root => {
+                if cert.subject().as_raw() != cert.issuer().as_raw() {
+                    Err("a root must be self-issued (subject = issuer)".to_string())
+                } else {
+                    Ok(record.der.clone())
+                }
+            }
+            CertKind::Intermediate => found
+                .iter()
+                .find(|(c, _)| {
+                    c.kind == CertKind::Root
+                        && (&c.set, &c.region, &c.ca) == (&record.set, &record.region, &record.ca)
+                })
+                .map(|(c, _)| c.der.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "its root (the {} root of {}) is not in the file",
+                        record.ca, record.region
+                    )
+                }),
+        };
+        let verdict = issuer_der.and_then(|der| {
+            let (_, issuer) = X509Certificate::from_der(&der).expect("parsed above");
+            if cert.issuer().as_raw() != issuer.subject().as_raw() {
+                return Err(format!(
+                    "its issuer is not {:?}",
+                    issuer.subject().to_string()
+                ));
+            }
+            cert.verify_signature(Some(issuer.public_key()))
+                .map_err(|e| format!("the signature does not verify ({e})"))
+        });
+        if let Err(message) = verdict {
+            errors.push(TableError {
+                file: shown.clone(),
+                line: *line,
+                field: format!("certificate {:?}", record.common_name),
+                message,
+            });
+        }
+    }
+    // Completeness: every Region of the partition, every CA.
+    for region in ctx.regions.iter().filter(|r| r.partition == partition.id) {
+        let missing: Vec<&str> = ctx
+            .cas
+            .iter()
+            .filter(|ca| {
+                !found.iter().any(|(c, _)| {
+                    c.set.is_none()
+                        && c.region == region.code
+                        && c.ca == ca.id
+                        && c.kind == CertKind::Root
+                })
+            })
+            .map(|ca| ca.id.as_str())
+            .collect();
+        if !missing.is_empty() {
+            errors.push(TableError {
+                file: shown.clone(),
+                line: 0,
+                field: format!("region {}", region.code),
+                message: format!("no root for {}: every Region of a partition with a certificate file needs all of its CAs' roots", missing.join(", ")),
+            });
+        }
+    }
+    let mut out: Vec<KnownCertificate> = found.into_iter().map(|(c, _)| c).collect();
+    out.sort_by(|a, b| (&a.set, &a.region, &a.ca, a.kind).cmp(&(&b.set, &b.region, &b.ca, b.kind)));
+    out
+}
