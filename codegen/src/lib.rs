@@ -1,6 +1,6 @@
 //! The RDS CA availability table: parsing and validation of `data/rds-ca.toml`, and the
 //! generators that turn it into typed Rust (for the provider's `build.rs`) and into
-//! `docs/regions.md`, plus a diff against a fresh copy of the AWS documentation page.
+//! the Registry guide `docs/guides/regions.md`, plus a diff against a fresh copy of the AWS documentation page.
 
 pub mod certificates;
 pub mod markdown;
@@ -17,5 +17,5 @@ pub use validate::{load, parse, TableError};
 
 /// The data file, relative to the workspace root.
 pub const DATA_FILE: &str = "data/rds-ca.toml";
-/// The generated region table, relative to the workspace root.
-pub const REGIONS_DOC: &str = "docs/regions.md";
+/// The generated region table, a Registry guide, relative to the workspace root.
+pub const REGIONS_DOC: &str = "docs/guides/regions.md";

@@ -1,7 +1,7 @@
 //! `rdsca-codegen`: maintenance commands for the CA table.
 //!
 //!   rdsca-codegen check                 validate data/rds-ca.toml
-//!   rdsca-codegen docs [--check]        write (or check) docs/regions.md
+//!   rdsca-codegen docs [--check]        write (or check) docs/guides/regions.md
 //!   rdsca-codegen diff-page PAGE        compare a copy of the AWS page with the data file
 //!
 //! `--root DIR` sets the workspace root (default: the current directory).

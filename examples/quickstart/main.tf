@@ -21,7 +21,7 @@ variable "ca" {
 
   validation {
     condition     = provider::rdsca::ca_available(var.region, var.ca)
-    error_message = "RDS does not offer this CA in the chosen Region: see docs/regions.md."
+    error_message = "RDS does not offer this CA in the chosen Region: see docs/guides/regions.md."
   }
 }
 

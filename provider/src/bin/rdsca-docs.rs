@@ -1,33 +1,50 @@
-//! Writes the Registry docs from the provider's schema and examples/ (`--check`: fail when stale).
+//! Writes the Registry docs from the provider's schema, examples/ and templates/, exactly as
+//! terraform-plugin-docs would, and removes files in the managed layout that no generator
+//! writes. `--check`: change nothing, fail when docs/ differs, file for file.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rdsca::docs::Change;
 use rdsca::provider::RdsCaProvider;
+
+const REGENERATE: &str = "cargo run -p terraform-provider-rdsca --bin rdsca-docs";
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    match rdsca::docs::sync(&root, &RdsCaProvider::default(), check) {
-        Ok(changed) if check && !changed.is_empty() => {
-            for p in &changed {
-                eprintln!("stale: {}", p.display());
-            }
-            eprintln!("error: docs are stale; run `cargo run -p terraform-provider-rdsca --bin rdsca-docs` and commit the result");
-            ExitCode::FAILURE
-        }
-        Ok(changed) => {
-            for p in &changed {
-                println!("wrote {}", p.display());
-            }
-            if check {
-                println!("docs are up to date");
-            }
-            ExitCode::SUCCESS
-        }
+    let changes = match rdsca::docs::sync(&root, &RdsCaProvider::default(), check) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    if check {
+        if changes.is_empty() {
+            println!("docs are up to date");
+            return ExitCode::SUCCESS;
+        }
+        for c in &changes {
+            eprintln!("{c}");
+        }
+        eprintln!("error: docs/ does not match what the generators write; run `{REGENERATE}` (and `cargo run -p rdsca-codegen -- docs` for the guide) and commit the result");
+        return ExitCode::FAILURE;
+    }
+    let mut ok = true;
+    for c in &changes {
+        match c {
+            Change::Stale(p) | Change::Missing(p) => println!("wrote {}", p.display()),
+            Change::Unexpected(p) => println!("removed {}", p.display()),
+            Change::MissingExternal(..) => {
+                eprintln!("error: {c}");
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
