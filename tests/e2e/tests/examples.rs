@@ -137,6 +137,7 @@ fn function_examples() {
     let w = example("examples/functions/ca_available/function.tf");
     let out = w.apply_outputs();
     assert_eq!(out["ecc_in_zurich"], json!(false));
+    assert_eq!(out["ca_cert_identifier"], "rds-ca-rsa2048-g1");
     let bad = w.run(&["plan", "-json", "-no-color", "-var", "ca=rds-ca-rsa4096-g1"]);
     assert!(!bad.success);
     assert!(bad.errors()[0]

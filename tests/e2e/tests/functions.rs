@@ -1,6 +1,6 @@
 //! Provider-defined functions in outputs, variable validation and preconditions (Terraform >= 1.8).
 
-use rdsca_e2e::{only_error, Workdir};
+use rdsca_e2e::{only_error, terraform_at_least, terraform_version, Workdir};
 use serde_json::json;
 
 #[test]
@@ -62,7 +62,50 @@ fn unknown_region_in_a_function_suggests() {
     assert!(text.contains("Did you mean \"us-east-1\"?"), "{text}");
 }
 
-const VARIABLE: &str = r#"
+/// A validation that refers only to its own variable: Terraform >= 1.8.
+const OBJECT_VARIABLE: &str = r#"
+variable "db" {
+  type = object({ region = string, ca = string })
+  validation {
+    condition     = provider::rdsca::ca_available(var.db.region, var.db.ca)
+    error_message = "This CA is not offered in the chosen region."
+  }
+}
+output "ca" { value = var.db.ca }
+"#;
+
+#[test]
+fn functions_in_variable_validation() {
+    let w = Workdir::with_provider(OBJECT_VARIABLE);
+    w.init();
+    let bad = w.run(&[
+        "plan",
+        "-json",
+        "-no-color",
+        "-var",
+        r#"db={ region = "ca-west-1", ca = "rds-ca-ecc384-g1" }"#,
+    ]);
+    assert!(!bad.success);
+    let e = only_error(&bad);
+    assert_eq!(e.summary, "Invalid value for variable");
+    assert!(
+        e.detail
+            .contains("This CA is not offered in the chosen region."),
+        "{}",
+        e.detail
+    );
+    let good = w.run(&[
+        "plan",
+        "-json",
+        "-no-color",
+        "-var",
+        r#"db={ region = "ca-central-1", ca = "rds-ca-ecc384-g1" }"#,
+    ]);
+    assert!(good.success && good.errors().is_empty(), "{}", good.stdout);
+}
+
+/// A validation of one variable that refers to another: Terraform >= 1.9.
+const CROSS_VARIABLE: &str = r#"
 variable "region" {
   type = string
 }
@@ -77,8 +120,28 @@ output "ca" { value = var.ca }
 "#;
 
 #[test]
-fn functions_in_variable_validation() {
-    let w = Workdir::with_provider(VARIABLE);
+fn functions_in_a_validation_referring_to_another_variable() {
+    let w = Workdir::with_provider(CROSS_VARIABLE);
+    if !terraform_at_least(1, 9) {
+        // Terraform 1.8 rejects the configuration itself, at init, before any function runs.
+        let init = w.run(&["init", "-no-color", "-input=false"]);
+        assert!(
+            !init.success,
+            "Terraform {:?} accepted a cross-variable validation:\n{}",
+            terraform_version(),
+            init.stdout
+        );
+        assert!(
+            init.stderr
+                .contains("Invalid reference in variable validation")
+                && init
+                    .stderr
+                    .contains("can only refer to the variable itself"),
+            "{}",
+            init.stderr
+        );
+        return;
+    }
     w.init();
     let bad = w.run(&[
         "plan",
