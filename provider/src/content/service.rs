@@ -73,7 +73,10 @@ pub enum ContentError {
     #[error("{url} did not return a certificate bundle: {source}")]
     NotABundle { url: String, source: ParseError },
     #[error("{url} was rejected: {source}. Nothing was cached.")]
-    Rejected { url: String, source: VerifyError },
+    Rejected {
+        url: String,
+        source: Box<VerifyError>,
+    },
     #[error("{url} has SHA-256 {actual}, but expected_sha256 is {expected}. The bundle changed (AWS rotated it, or a mirror serves another file); check it and update the pin. Nothing was cached.")]
     PinMismatch {
         url: String,
@@ -109,12 +112,14 @@ pub struct ContentSettings {
 }
 
 type Load = OnceCell<Result<Arc<VerifiedBundle>, ContentError>>;
+/// Loads by URL and pin.
+type Loads = HashMap<(String, Option<String>), Arc<Load>>;
 
 pub struct BundleService {
     settings: ContentSettings,
     /// Built on first use: plans that fetch nothing never pay for a TLS client.
     fetcher: OnceCell<Fetcher>,
-    loads: Mutex<HashMap<(String, Option<String>), Arc<Load>>>,
+    loads: Mutex<Loads>,
     /// Verified content by body SHA-256.
     parsed: Mutex<HashMap<String, Arc<VerifiedContent>>>,
 }
@@ -717,15 +722,15 @@ mod tests {
             .await
             .unwrap_err();
         match &e {
-            ContentError::Rejected {
-                source:
-                    VerifyError::Signature {
-                        position,
-                        common_name,
-                        reason,
-                    },
-                ..
-            } => {
+            ContentError::Rejected { source, .. } => {
+                let VerifyError::Signature {
+                    position,
+                    common_name,
+                    reason,
+                } = source.as_ref()
+                else {
+                    panic!("{source}")
+                };
                 assert_eq!(*position, 1);
                 assert_eq!(common_name, "Amazon RDS sa-east-1 Root CA RSA2048 G1");
                 assert!(
@@ -760,16 +765,16 @@ mod tests {
             .await
             .unwrap_err();
         match &e {
-            ContentError::Rejected {
-                source:
-                    VerifyError::Impostor {
-                        region,
-                        ca,
-                        expected,
-                        ..
-                    },
-                ..
-            } => {
+            ContentError::Rejected { source, .. } => {
+                let VerifyError::Impostor {
+                    region,
+                    ca,
+                    expected,
+                    ..
+                } = source.as_ref()
+                else {
+                    panic!("{source}")
+                };
                 assert_eq!(region, "us-east-1");
                 assert_eq!(ca, "rds-ca-rsa2048-g1");
                 let known = crate::table::KnownCertificate::all()

@@ -89,7 +89,7 @@ pub fn verify(
     ders: &[Vec<u8>],
     certs: &mut [CertificateInfo],
     signatures: Signatures,
-) -> Result<Verification, VerifyError> {
+) -> Result<Verification, Box<VerifyError>> {
     let mut out = Verification::default();
     let mut unknown_regions = BTreeSet::new();
     let mut signature_only = Vec::new();
@@ -110,10 +110,12 @@ pub fn verify(
         };
         if check {
             out.signatures_checked += 1;
-            check_signature(&parsed, i).map_err(|reason| VerifyError::Signature {
-                position: i + 1,
-                common_name: cert.common_name.clone(),
-                reason,
+            check_signature(&parsed, i).map_err(|reason| {
+                Box::new(VerifyError::Signature {
+                    position: i + 1,
+                    common_name: cert.common_name.clone(),
+                    reason,
+                })
             })?;
         }
         let Some(claim) = CommonNameClaim::parse(&cert.common_name) else {
@@ -125,7 +127,7 @@ pub fn verify(
         };
         match claim.known_certificate() {
             Some(k) if k.sha256 != cert.sha256_fingerprint => {
-                return Err(VerifyError::Impostor {
+                return Err(Box::new(VerifyError::Impostor {
                     position: i + 1,
                     common_name: cert.common_name.clone(),
                     region,
@@ -133,7 +135,7 @@ pub fn verify(
                     kind: kind_name(claim.kind),
                     expected: k.sha256.to_string(),
                     actual: cert.sha256_fingerprint.clone(),
-                });
+                }));
             }
             Some(_) => {}
             None if !claim.is_known_to_table() => {
