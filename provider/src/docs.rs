@@ -1057,7 +1057,9 @@ mod tests {
             .nth(1)
             .unwrap_or_else(|| panic!("no nested section: {md}"));
         let fields: Vec<&str> = nested.lines().take_while(|l| !l.is_empty()).collect();
-        assert_eq!(fields.len(), 18, "{nested}");
+        assert_eq!(fields.len(), 19, "{nested}");
+        assert!(fields.iter().any(|f| f
+            .starts_with("- `compiled_in` (Boolean) Whether the certificate is byte-identical")));
         let mut names: Vec<&str> = fields
             .iter()
             .map(|l| l.split('`').nth(1).unwrap())
