@@ -10,8 +10,8 @@ pub mod rust;
 pub mod validate;
 
 pub use model::{
-    Ca, CertKind, CertificateFile, Correction, KnownCertificate, Partition, Region, Source,
-    SpecialSet, Table,
+    Availability, Ca, CertKind, CertificateFile, Correction, KnownCertificate, Partition, Region,
+    Source, SpecialSet, Table,
 };
 pub use validate::{load, parse, TableError};
 

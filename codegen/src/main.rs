@@ -105,7 +105,7 @@ fn main() -> ExitCode {
                 println!("{d}");
             }
             println!(
-                "{} regions on the page, {} in the data file; {} known corrections, {} new differences",
+                "{} regions on the page, {} in the data file; {} known differences, {} new differences",
                 parsed.rows.iter().filter(|r| r.code != "global").count(),
                 table.regions.len(),
                 diffs.len() - new,

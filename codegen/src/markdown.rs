@@ -4,10 +4,15 @@
 
 use std::fmt::Write;
 
-use crate::model::{Correction, Table};
+use crate::model::{Availability, Correction, Table};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
+}
+
+/// A URL as a Markdown autolink, or a dash where there is none.
+fn url_cell(url: Option<&str>) -> String {
+    url.map_or_else(|| "—".to_string(), |u| format!("<{u}>"))
 }
 
 /// The guide's title (its `page_title` and heading).
@@ -71,58 +76,72 @@ pub fn regions_doc(table: &Table) -> String {
     for p in &table.partitions {
         let _ = writeln!(
             out,
-            "| `{}` ({}) | <{}> | <{}> |",
+            "| `{}` ({}) | <{}> | {} |",
             p.id,
             cell(&p.name),
             p.global_pem_url,
-            p.global_p7b_url
+            url_cell(p.global_p7b_url.as_deref())
         );
     }
 
     out.push_str("\n## Regions\n\n");
-    let _ = write!(
-        out,
-        "| Region | Name | Partition | PEM bundle | PKCS#7 bundle |"
-    );
-    for ca in &table.cas {
-        let _ = write!(out, " `{}` |", ca.id);
-    }
-    out.push('\n');
-    out.push_str("|---|---|---|---|---|");
-    for _ in &table.cas {
-        out.push_str(":-:|");
-    }
-    out.push('\n');
-    for r in &table.regions {
-        let mut code = format!("`{}`", r.code);
-        if let Some(note) = &r.note {
-            code.push_str(&footnote(note.clone()));
-        }
-        let mut name = cell(&r.name);
-        let mut pem = format!("<{}>", r.pem_url);
-        let mut p7b = format!("<{}>", r.p7b_url);
-        for c in &r.corrections {
-            let mark = footnote(correction_text(c));
-            match c.field.as_str() {
-                "pem_url" => pem.push_str(&mark),
-                "p7b_url" => p7b.push_str(&mark),
-                "name" => name.push_str(&mark),
-                _ => code.push_str(&mark),
-            }
-        }
-        let _ = write!(
-            out,
-            "| {code} | {name} | `{}` | {pem} | {p7b} |",
-            r.partition
-        );
+    out.push_str("✓ RDS offers the CA in the Region; ✗ it does not (a database there cannot use it, and `rdsca` fails the plan); ");
+    out.push_str("? no source confirms or rules it out (`rdsca` warns; check with `aws rds describe-certificates --region <region>`). ");
+    out.push_str("— no PKCS#7 bundle is documented. Roots: whether the provider holds the Region's RDS root certificates and checks downloads against them, ");
+    out.push_str("or verifies them by signature alone.\n");
+    for p in &table.partitions {
+        let _ = write!(out, "\n### {} (`{}`)\n\n", p.name, p.id);
+        out.push_str("| Region | Name | PEM bundle | PKCS#7 bundle |");
         for ca in &table.cas {
-            out.push_str(if r.cas.contains(&ca.id) {
-                " ✓ |"
+            let _ = write!(out, " `{}` |", ca.id);
+        }
+        out.push_str(" Roots |\n|---|---|---|---|");
+        for _ in &table.cas {
+            out.push_str(":-:|");
+        }
+        out.push_str(":-:|\n");
+        for r in table.regions.iter().filter(|r| r.partition == p.id) {
+            let mut code = format!("`{}`", r.code);
+            if let Some(note) = &r.note {
+                code.push_str(&footnote(note.clone()));
+            }
+            let mut name = cell(&r.name);
+            let mut pem = format!("<{}>", r.pem_url);
+            let mut p7b = url_cell(r.p7b_url.as_deref());
+            for c in &r.corrections {
+                let mark = footnote(correction_text(c));
+                match c.field.as_str() {
+                    "pem_url" => pem.push_str(&mark),
+                    "p7b_url" => p7b.push_str(&mark),
+                    "name" => name.push_str(&mark),
+                    _ => code.push_str(&mark),
+                }
+            }
+            let _ = write!(out, "| {code} | {name} | {pem} | {p7b} |");
+            let mut unverified_mark = None;
+            for ca in &table.cas {
+                match table.availability(r, &ca.id) {
+                    Availability::Offered => out.push_str(" ✓ |"),
+                    Availability::NotOffered => out.push_str(" ✗ |"),
+                    Availability::Unverified => {
+                        let mark = unverified_mark.get_or_insert_with(|| {
+                            footnote(format!(
+                                "Unverified in {}: {} (source: {}).",
+                                r.code,
+                                r.unverified_cas.join(", "),
+                                r.unverified_source.as_deref().unwrap_or_default()
+                            ))
+                        });
+                        let _ = write!(out, " ?{mark} |");
+                    }
+                }
+            }
+            out.push_str(if p.certificates.is_some() {
+                " compiled in |\n"
             } else {
-                " ✗ |"
+                " signature only |\n"
             });
         }
-        out.push('\n');
     }
 
     out.push_str("\n## Sources\n\n");

@@ -27,7 +27,8 @@ pub struct Partition {
     pub page_label: String,
     pub truststore_host: String,
     pub global_pem_url: String,
-    pub global_p7b_url: String,
+    /// `None` where no PKCS#7 bundle is documented.
+    pub global_p7b_url: Option<String>,
     pub source: String,
     /// The partition's RDS certificates kept in the repository (`None`: no copy is known, so
     /// downloads from this partition are verified by signature alone).
@@ -67,9 +68,14 @@ pub struct Region {
     pub name: String,
     pub partition: String,
     pub pem_url: String,
-    pub p7b_url: String,
+    /// `None` where no PKCS#7 bundle is documented.
+    pub p7b_url: Option<String>,
     /// CA ids offered in this region, in the order of the data file.
     pub cas: Vec<String>,
+    /// CA ids no source confirms or rules out here; every other CA is not offered.
+    pub unverified_cas: Vec<String>,
+    /// The source that says what was looked at for the unverified CAs.
+    pub unverified_source: Option<String>,
     pub source: String,
     pub note: Option<String>,
     pub corrections: Vec<Correction>,
@@ -82,6 +88,15 @@ pub struct SpecialSet {
     pub name: String,
     pub region: String,
     pub note: String,
+}
+
+/// What the table says of one CA in one Region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Offered,
+    NotOffered,
+    /// No source confirms or rules it out.
+    Unverified,
 }
 
 /// Root or intermediate.
@@ -145,6 +160,16 @@ impl Table {
         self.certificates
             .iter()
             .find(|c| c.set.as_deref() == set && c.region == region && c.ca == ca && c.kind == kind)
+    }
+    /// Whether `ca` is offered, not offered or unverified in `region`.
+    pub fn availability(&self, region: &Region, ca: &str) -> Availability {
+        if region.cas.iter().any(|c| c == ca) {
+            Availability::Offered
+        } else if region.unverified_cas.iter().any(|c| c == ca) {
+            Availability::Unverified
+        } else {
+            Availability::NotOffered
+        }
     }
     pub fn default_ca(&self) -> &Ca {
         self.cas

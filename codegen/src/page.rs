@@ -119,8 +119,13 @@ pub fn parse(text: &str) -> Page {
 pub enum Difference {
     /// On the page, not in the data file: AWS added a region.
     Added { code: String, label: String },
-    /// In the data file, not on the page.
-    Removed { code: String, name: String },
+    /// In the data file, not on the page. `elsewhere`: the data file takes this region from
+    /// another source (a region the page does not cover yet), so its absence is expected.
+    Removed {
+        code: String,
+        name: String,
+        elsewhere: Option<String>,
+    },
     /// A field differs. `known` holds the data file's correction when the difference is deliberate.
     Field {
         code: String,
@@ -131,18 +136,30 @@ pub enum Difference {
     },
     /// The page names a region (in the list of regions without some CAs) that its table does not have.
     UnknownName { label: String },
-    /// A partition's global bundle row is missing or differs.
+    /// A partition's global bundle row is missing or differs. `elsewhere` as for `Removed`.
     Global {
         partition: String,
         field: String,
         page: String,
         data: String,
+        elsewhere: Option<String>,
     },
 }
 
 impl Difference {
     pub fn is_known(&self) -> bool {
-        matches!(self, Difference::Field { known: Some(_), .. })
+        matches!(
+            self,
+            Difference::Field { known: Some(_), .. }
+                | Difference::Removed {
+                    elsewhere: Some(_),
+                    ..
+                }
+                | Difference::Global {
+                    elsewhere: Some(_),
+                    ..
+                }
+        )
     }
 }
 
@@ -150,7 +167,8 @@ impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Difference::Added { code, label } => write!(f, "+ {code} ({label}): on the page, not in the data file"),
-            Difference::Removed { code, name } => write!(f, "- {code} ({name}): in the data file, not on the page"),
+            Difference::Removed { code, name, elsewhere: None } => write!(f, "- {code} ({name}): in the data file, not on the page"),
+            Difference::Removed { code, name, elsewhere: Some(source) } => write!(f, "= {code} ({name}): not on the page; the data file has it from {source}"),
             Difference::Field { code, field, page, data, known: None } => {
                 write!(f, "~ {code} {field}: page says {page:?}, data file has {data:?}")
             }
@@ -162,8 +180,11 @@ impl fmt::Display for Difference {
             Difference::UnknownName { label } => {
                 write!(f, "? {label:?}: listed among regions without some CAs, but not in the page's region table")
             }
-            Difference::Global { partition, field, page, data } => {
+            Difference::Global { partition, field, page, data, elsewhere: None } => {
                 write!(f, "~ global bundle of {partition} {field}: page says {page:?}, data file has {data:?}")
+            }
+            Difference::Global { partition, elsewhere: Some(source), .. } => {
+                write!(f, "= global bundle of {partition}: not on the page; the data file has it from {source}")
             }
         }
     }
@@ -192,6 +213,14 @@ fn field_diff(
     })
 }
 
+/// The source id of the AWS page this module reads: data taken from any other source is
+/// expected to be missing from it.
+pub const PAGE_SOURCE: &str = "aws-aurora-ssl-page";
+
+fn elsewhere(source: &str) -> Option<String> {
+    (source != PAGE_SOURCE).then(|| source.to_string())
+}
+
 /// Compares the page with the table. Regions come in the page's order, then removed ones.
 pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
     let mut out = Vec::new();
@@ -206,11 +235,17 @@ pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
                 field: "row".into(),
                 page: "(missing)".into(),
                 data: p.global_pem_url.clone(),
+                elsewhere: elsewhere(&p.source),
             }),
             Some(row) => {
+                let none = String::new();
                 for (field, page_v, data_v) in [
                     ("pem_url", &row.pem_url, &p.global_pem_url),
-                    ("p7b_url", &row.p7b_url, &p.global_p7b_url),
+                    (
+                        "p7b_url",
+                        &row.p7b_url,
+                        p.global_p7b_url.as_ref().unwrap_or(&none),
+                    ),
                 ] {
                     if page_v != data_v {
                         out.push(Difference::Global {
@@ -218,6 +253,7 @@ pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
                             field: field.into(),
                             page: page_v.clone(),
                             data: data_v.clone(),
+                            elsewhere: None,
                         });
                     }
                 }
@@ -251,7 +287,7 @@ pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
             &region.code,
             "p7b_url",
             row.p7b_url.clone(),
-            region.p7b_url.clone(),
+            region.p7b_url.clone().unwrap_or_default(),
             c,
         ));
         if !page.all_cas.is_empty() {
@@ -269,6 +305,7 @@ pub fn diff(table: &Table, page: &Page) -> Vec<Difference> {
             out.push(Difference::Removed {
                 code: region.code.clone(),
                 name: region.name.clone(),
+                elsewhere: elsewhere(&region.source),
             });
         }
     }

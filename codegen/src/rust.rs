@@ -64,7 +64,8 @@ pub struct Partition {
     pub name: &'static str,
     pub truststore_host: &'static str,
     pub global_pem_url: &'static str,
-    pub global_p7b_url: &'static str,
+    /// `None` where no PKCS#7 bundle is documented.
+    pub global_p7b_url: Option<&'static str>,
     /// Whether the provider holds this partition's RDS certificates (`KNOWN_CERTIFICATES`).
     pub has_known_certificates: bool,
 }
@@ -95,8 +96,12 @@ pub struct Region {
     pub name: &'static str,
     pub partition: &'static str,
     pub pem_url: &'static str,
-    pub p7b_url: &'static str,
+    /// `None` where no PKCS#7 bundle is documented.
+    pub p7b_url: Option<&'static str>,
+    /// The CAs RDS offers in the Region.
     pub cas: &'static [CaId],
+    /// The CAs no source confirms or rules out here; every other CA is not offered.
+    pub unverified: &'static [CaId],
     /// Notes and corrections to the AWS page, from the data file.
     pub notes: &'static [&'static str],
 }
@@ -206,7 +211,7 @@ pub fn generate(table: &Table) -> String {
                 lit(&p.name),
                 lit(&p.truststore_host),
                 lit(&p.global_pem_url),
-                lit(&p.global_p7b_url),
+                opt_lit(&p.global_p7b_url),
                 p.certificates.is_some(),
             ),
         )
@@ -226,19 +231,22 @@ pub fn generate(table: &Table) -> String {
 
     // Regions
     let regions = phf_map(table.regions.iter().map(|r| {
-        let cas: Vec<String> = r.cas.iter().map(|c| format!("CaId::{}", ca_variant(c))).collect();
+        let ids = |list: &[String]| -> String {
+            list.iter().map(|c| format!("CaId::{}", ca_variant(c))).collect::<Vec<_>>().join(", ")
+        };
         let mut notes: Vec<String> = r.note.iter().map(|n| lit(n)).collect();
         notes.extend(r.corrections.iter().map(|c| lit(&format!("The AWS page gives {} as {:?}: {}", c.field, c.page_says, c.why))));
         (
             r.code.as_str(),
             format!(
-                "Region {{ code: {}, name: {}, partition: {}, pem_url: {}, p7b_url: {}, cas: &[{}], notes: &[{}] }}",
+                "Region {{ code: {}, name: {}, partition: {}, pem_url: {}, p7b_url: {}, cas: &[{}], unverified: &[{}], notes: &[{}] }}",
                 lit(&r.code),
                 lit(&r.name),
                 lit(&r.partition),
                 lit(&r.pem_url),
-                lit(&r.p7b_url),
-                cas.join(", "),
+                opt_lit(&r.p7b_url),
+                ids(&r.cas),
+                ids(&r.unverified_cas),
                 notes.join(", ")
             ),
         )

@@ -142,7 +142,7 @@ struct RawPartition {
     page_label: String,
     truststore_host: Spanned<String>,
     global_pem_url: Spanned<String>,
-    global_p7b_url: Spanned<String>,
+    global_p7b_url: Option<Spanned<String>>,
     source: Spanned<String>,
     certificates: Option<RawCertificateFile>,
 }
@@ -172,8 +172,11 @@ struct RawRegion {
     name: Spanned<String>,
     partition: Spanned<String>,
     pem_url: Spanned<String>,
-    p7b_url: Spanned<String>,
+    p7b_url: Option<Spanned<String>>,
     cas: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    unverified_cas: Vec<Spanned<String>>,
+    unverified_source: Option<Spanned<String>>,
     source: Spanned<String>,
     note: Option<String>,
     #[serde(default)]
@@ -425,10 +428,14 @@ impl Ctx<'_> {
                     format!("{host:?} is not a bare host name"),
                 );
             }
-            for (field, url, ext) in [
-                ("global_pem_url", &p.global_pem_url, "pem"),
-                ("global_p7b_url", &p.global_p7b_url, "p7b"),
-            ] {
+            let urls = [
+                ("global_pem_url", Some(&p.global_pem_url), "pem"),
+                ("global_p7b_url", p.global_p7b_url.as_ref(), "p7b"),
+            ];
+            for (field, url, ext) in urls
+                .into_iter()
+                .filter_map(|(f, u, e)| u.map(|u| (f, u, e)))
+            {
                 let want = expected_bundle_url(&host, "global", ext);
                 if url.get_ref() != &want {
                     self.err(
@@ -455,7 +462,7 @@ impl Ctx<'_> {
                 page_label: p.page_label,
                 truststore_host: host,
                 global_pem_url: p.global_pem_url.into_inner(),
-                global_p7b_url: p.global_p7b_url.into_inner(),
+                global_p7b_url: p.global_p7b_url.map(Spanned::into_inner),
                 source: p.source.into_inner(),
                 certificates,
             });
@@ -619,10 +626,14 @@ impl Ctx<'_> {
                     );
                 }
                 Some(p) => {
-                    for (field, url, ext) in [
-                        ("pem_url", &r.pem_url, "pem"),
-                        ("p7b_url", &r.p7b_url, "p7b"),
-                    ] {
+                    let urls = [
+                        ("pem_url", Some(&r.pem_url), "pem"),
+                        ("p7b_url", r.p7b_url.as_ref(), "p7b"),
+                    ];
+                    for (field, url, ext) in urls
+                        .into_iter()
+                        .filter_map(|(f, u, e)| u.map(|u| (f, u, e)))
+                    {
                         let want = expected_bundle_url(&p.truststore_host, &code, ext);
                         if url.get_ref() != &want {
                             self.err(
@@ -644,28 +655,56 @@ impl Ctx<'_> {
                     "a region must offer at least one CA",
                 );
             }
+            // Each CA is offered (`cas`), unverified (`unverified_cas`), or else not offered.
+            let mut listed: Vec<String> = Vec::new();
             let mut offered = Vec::new();
-            for ca in r.cas.get_ref() {
-                if !cas.iter().any(|c| &c.id == ca.get_ref()) {
-                    let known: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
-                    self.err(
-                        ca.span(),
-                        format!("{owner}.cas"),
-                        format!(
-                            "unknown CA {:?}; declared CAs: {}",
-                            ca.get_ref(),
-                            known.join(", ")
-                        ),
-                    );
-                } else if offered.contains(ca.get_ref()) {
-                    self.err(
-                        ca.span(),
-                        format!("{owner}.cas"),
-                        format!("CA {:?} is listed twice", ca.get_ref()),
-                    );
-                } else {
-                    offered.push(ca.get_ref().clone());
+            let mut unverified = Vec::new();
+            for (field, list, into) in [
+                ("cas", r.cas.get_ref(), &mut offered),
+                ("unverified_cas", &r.unverified_cas, &mut unverified),
+            ] {
+                for ca in list {
+                    if !cas.iter().any(|c| &c.id == ca.get_ref()) {
+                        let known: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
+                        self.err(
+                            ca.span(),
+                            format!("{owner}.{field}"),
+                            format!(
+                                "unknown CA {:?}; declared CAs: {}",
+                                ca.get_ref(),
+                                known.join(", ")
+                            ),
+                        );
+                    } else if listed.contains(ca.get_ref()) {
+                        self.err(
+                            ca.span(),
+                            format!("{owner}.{field}"),
+                            format!(
+                                "CA {:?} is listed twice (a CA is offered, unverified, or neither)",
+                                ca.get_ref()
+                            ),
+                        );
+                    } else {
+                        listed.push(ca.get_ref().clone());
+                        into.push(ca.get_ref().clone());
+                    }
                 }
+            }
+            match (&r.unverified_source, unverified.is_empty()) {
+                (None, false) => self.err(
+                    r.code.span(),
+                    format!("{owner}.unverified_source"),
+                    "unverified_cas needs an unverified_source saying what was looked at",
+                ),
+                (Some(s), true) => self.err(
+                    s.span(),
+                    format!("{owner}.unverified_source"),
+                    "unverified_source without unverified_cas",
+                ),
+                (Some(s), false) => {
+                    self.check_source_ref(sources, s, format!("{owner}.unverified_source"))
+                }
+                (None, true) => {}
             }
             self.check_source_ref(sources, &r.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
@@ -679,8 +718,10 @@ impl Ctx<'_> {
                 name: r.name.into_inner(),
                 partition: r.partition.into_inner(),
                 pem_url: r.pem_url.into_inner(),
-                p7b_url: r.p7b_url.into_inner(),
+                p7b_url: r.p7b_url.map(Spanned::into_inner),
                 cas: offered,
+                unverified_cas: unverified,
+                unverified_source: r.unverified_source.map(Spanned::into_inner),
                 source: r.source.into_inner(),
                 note: r.note,
                 corrections,

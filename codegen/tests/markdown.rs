@@ -16,19 +16,37 @@ fn one_row_per_region_with_a_mark_per_ca() {
         .lines()
         .filter(|l| l.starts_with("| `") && l.contains("-bundle.pem") && !l.contains("/global/"))
         .collect();
-    assert_eq!(rows.len(), 34);
+    assert_eq!(rows.len(), 38);
     let mumbai = rows
         .iter()
         .find(|r| r.starts_with("| `ap-south-1`"))
         .unwrap();
-    assert!(mumbai.ends_with("| ✓ | ✗ | ✗ |"), "{mumbai}");
+    assert!(mumbai.ends_with("| ✓ | ✗ | ✗ | compiled in |"), "{mumbai}");
+    let taipei = rows
+        .iter()
+        .find(|r| r.starts_with("| `ap-east-2`"))
+        .unwrap();
+    assert!(taipei.contains("| ✓ | ?[^"), "{taipei}");
+    let beijing = rows
+        .iter()
+        .find(|r| r.starts_with("| `cn-north-1`"))
+        .unwrap();
+    assert!(beijing.contains("bundle.pem> | — | ✓ | ?[^"), "{beijing}");
+    assert!(beijing.ends_with("| signature only |"), "{beijing}");
+    for partition in [
+        "AWS commercial Regions (`aws`)",
+        "AWS GovCloud (US) Regions (`aws-us-gov`)",
+        "AWS China Regions (`aws-cn`)",
+    ] {
+        assert!(doc.contains(&format!("\n### {partition}\n")), "{partition}");
+    }
     let virginia = rows
         .iter()
         .find(|r| r.starts_with("| `us-east-1`"))
         .unwrap();
     assert_eq!(
         *virginia,
-        "| `us-east-1` | US East (N. Virginia) | `aws` | <https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem> | <https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.p7b> | ✓ | ✓ | ✓ |"
+        "| `us-east-1` | US East (N. Virginia) | <https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.pem> | <https://truststore.pki.rds.amazonaws.com/us-east-1/us-east-1-bundle.p7b> | ✓ | ✓ | ✓ | compiled in |"
     );
 }
 

@@ -243,14 +243,17 @@ fn the_repository_data_file_is_valid() {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let t =
         rdsca_codegen::load(&std::path::Path::new(root).join(rdsca_codegen::DATA_FILE)).unwrap();
-    assert_eq!(t.regions.len(), 34);
-    assert_eq!(
-        t.regions
-            .iter()
-            .filter(|r| r.partition == "aws-us-gov")
-            .count(),
-        2
-    );
+    assert_eq!(t.regions.len(), 38);
+    for (partition, count) in [("aws", 34), ("aws-us-gov", 2), ("aws-cn", 2)] {
+        assert_eq!(
+            t.regions
+                .iter()
+                .filter(|r| r.partition == partition)
+                .count(),
+            count,
+            "{partition}"
+        );
+    }
     let corrected: Vec<(&str, &str)> = t
         .regions
         .iter()
@@ -269,5 +272,80 @@ fn the_repository_data_file_is_valid() {
             ("mx-central-1", "p7b_url"),
             ("sa-east-1", "name")
         ]
+    );
+}
+
+#[test]
+fn unverified_cas_are_a_third_state_with_a_source() {
+    let good = GOOD.replace(
+        "cas = [\"rds-ca-rsa2048-g1\"]\nsource = \"page\"",
+        "cas = [\"rds-ca-rsa2048-g1\"]\nunverified_cas = [\"rds-ca-ecc384-g1\"]\nunverified_source = \"page\"\nsource = \"page\"",
+    );
+    let t = parse("test.toml", &good).unwrap();
+    let ireland = t.region("eu-west-1").unwrap();
+    assert_eq!(
+        t.availability(ireland, "rds-ca-ecc384-g1"),
+        rdsca_codegen::Availability::Unverified
+    );
+    assert_eq!(
+        t.availability(ireland, "rds-ca-rsa2048-g1"),
+        rdsca_codegen::Availability::Offered
+    );
+    let virginia = t.region("us-east-1").unwrap();
+    assert_eq!(
+        t.availability(virginia, "rds-ca-rsa4096-g1"),
+        rdsca_codegen::Availability::NotOffered
+    );
+
+    let no_source = good.replace("unverified_source = \"page\"\n", "");
+    let e = only_error(&no_source);
+    assert!(
+        e.ends_with("region[1] (eu-west-1).unverified_source: unverified_cas needs an unverified_source saying what was looked at"),
+        "{e}"
+    );
+    let both = good.replace(
+        "unverified_cas = [\"rds-ca-ecc384-g1\"]",
+        "unverified_cas = [\"rds-ca-ecc384-g1\", \"rds-ca-rsa2048-g1\"]",
+    );
+    let e = only_error(&both);
+    assert!(
+        e.ends_with("region[1] (eu-west-1).unverified_cas: CA \"rds-ca-rsa2048-g1\" is listed twice (a CA is offered, unverified, or neither)"),
+        "{e}"
+    );
+    let unknown_source = good.replace(
+        "unverified_source = \"page\"",
+        "unverified_source = \"rumour\"",
+    );
+    let e = only_error(&unknown_source);
+    assert!(
+        e.contains("region[1] (eu-west-1).unverified_source: unknown source \"rumour\""),
+        "{e}"
+    );
+    let stray = GOOD.replace(
+        "cas = [\"rds-ca-rsa2048-g1\"]\nsource = \"page\"",
+        "cas = [\"rds-ca-rsa2048-g1\"]\nunverified_source = \"page\"\nsource = \"page\"",
+    );
+    let e = only_error(&stray);
+    assert!(
+        e.ends_with("unverified_source without unverified_cas"),
+        "{e}"
+    );
+}
+
+#[test]
+fn pkcs7_urls_are_optional_but_follow_the_layout_when_given() {
+    let without = GOOD.replace(
+        "p7b_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.p7b\"\n",
+        "",
+    );
+    let t = parse("test.toml", &without).unwrap();
+    assert_eq!(t.region("eu-west-1").unwrap().p7b_url, None);
+    let global = GOOD.replace(
+        "global_p7b_url = \"https://truststore.pki.rds.amazonaws.com/global/global-bundle.p7b\"\n",
+        "",
+    );
+    assert_eq!(
+        parse("test.toml", &global).unwrap().partitions[0].global_p7b_url,
+        None
     );
 }

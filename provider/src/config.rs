@@ -104,6 +104,7 @@ pub struct ProviderConfig {
     pub disable_cache: Value<bool>,
     pub offline: Value<bool>,
     pub expiry_warning_days: Value<i64>,
+    pub allow_unlisted_regions: Value<bool>,
 }
 
 pub fn schema() -> Schema {
@@ -115,7 +116,8 @@ pub fn schema() -> Schema {
         ("allow_insecure_http", optional(b.clone(), "Allow `http://` base URLs. Default `false`: bundles are trust anchors, so only HTTPS is used.")),
         ("cache_dir", optional(s, "Directory of the bundle cache. Default `$XDG_CACHE_HOME/terraform-provider-rdsca`, else `~/.cache/terraform-provider-rdsca`.")),
         ("disable_cache", optional(b.clone(), "Never read or write the disk cache. Default `false`.")),
-        ("offline", optional(b, "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error. Default `false`.")),
+        ("offline", optional(b.clone(), "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error. Default `false`.")),
+        ("allow_unlisted_regions", optional(b, "Accept a well-formed Region code that the provider's table does not list yet (an AWS Region newer than this release) in `rdsca_bundle`: its bundle URLs follow its partition's truststore layout, every CA is `unverified` (a warning), and downloaded roots are verified by signature. Default `false`: an unknown code is an error with a \"did you mean\". Provider functions always use the table alone.")),
     ];
     let numbers: Vec<(&str, String)> = NUMBERS
         .iter()
@@ -141,6 +143,7 @@ pub struct Settings {
     pub content: ContentSettings,
     pub base_urls: BTreeMap<String, String>,
     pub expiry_warning_days: i64,
+    pub allow_unlisted_regions: bool,
     /// Settings whose values were unknown when the provider was configured (during plan, values
     /// known only after apply); their defaults stand in, so reads that fetch must not go ahead.
     pub unknown: Vec<&'static str>,
@@ -209,6 +212,10 @@ impl ProviderConfig {
             ("cache_dir", self.cache_dir.is_unknown()),
             ("disable_cache", self.disable_cache.is_unknown()),
             ("offline", self.offline.is_unknown()),
+            (
+                "allow_unlisted_regions",
+                self.allow_unlisted_regions.is_unknown(),
+            ),
         ] {
             if is_unknown {
                 unknown.push(name);
@@ -286,6 +293,7 @@ impl ProviderConfig {
             content: ContentSettings { fetch, cache },
             base_urls,
             expiry_warning_days: self.number(diags, &EXPIRY_WARNING_DAYS),
+            allow_unlisted_regions: flag(&self.allow_unlisted_regions),
             unknown: self.unknown(),
         }
     }
@@ -376,7 +384,10 @@ mod tests {
             "aws".to_string(),
             Value::Value("http://mirror.example.com".to_string()),
         );
-        map.insert("aws-cn".to_string(), Value::Value("https://x".to_string()));
+        map.insert(
+            "aws-mars".to_string(),
+            Value::Value("https://x".to_string()),
+        );
         let (_, errors) = settings(ProviderConfig {
             base_urls: Value::Value(map),
             timeout_seconds: Value::Value(0),
@@ -389,14 +400,16 @@ mod tests {
             summaries,
             [
                 "Invalid base URL for aws",
-                "Unknown partition \"aws-cn\" in base_urls",
+                "Unknown partition \"aws-mars\" in base_urls",
                 "Invalid timeout_seconds",
                 "offline needs the cache"
             ]
         );
         assert_eq!(errors[0].1, "base_urls[\"aws\"] = \"http://mirror.example.com\": plain http:// is refused unless allow_insecure_http = true.");
         assert!(
-            errors[1].1.contains("Allowed values: aws, aws-us-gov."),
+            errors[1]
+                .1
+                .contains("Allowed values: aws, aws-cn, aws-us-gov."),
             "{}",
             errors[1].1
         );

@@ -1152,6 +1152,7 @@ mod tests {
                 "docs/data-sources/certificate_authorities.md",
                 "docs/data-sources/regions.md",
                 "docs/functions/bundle_url.md",
+                "docs/functions/ca_availability.md",
                 "docs/functions/ca_available.md",
                 "docs/functions/validate_ca.md",
             ]

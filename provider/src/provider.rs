@@ -1,7 +1,7 @@
 //! The `rdsca` provider: its configuration schema, data sources and functions.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use async_trait::async_trait;
 use tf_provider::schema::Schema;
@@ -15,7 +15,10 @@ use crate::data_sources::{
     bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
     regions::RegionsDataSource,
 };
-use crate::functions::{bundle_url::BundleUrl, ca_available::CaAvailable, validate_ca::ValidateCa};
+use crate::functions::{
+    bundle_url::BundleUrl, ca_availability::CaAvailability, ca_available::CaAvailable,
+    validate_ca::ValidateCa,
+};
 
 /// The provider's type name: data sources are `rdsca_*`, functions `provider::rdsca::*`.
 pub const NAME: &str = "rdsca";
@@ -24,9 +27,23 @@ pub const NAME: &str = "rdsca";
 #[derive(Default)]
 pub struct Shared {
     configured: OnceLock<Result<(Settings, BundleService), String>>,
+    /// `allow_unlisted_regions` as ValidateProviderConfig saw it (Terraform validates the provider
+    /// block before the data sources that use it); `None` while unknown.
+    allow_unlisted: Mutex<Option<bool>>,
 }
 
 impl Shared {
+    /// The provider's `allow_unlisted_regions`, once known.
+    pub fn allow_unlisted_regions(&self) -> Option<bool> {
+        if let Ok((settings, _)) = self.content() {
+            return Some(settings.allow_unlisted_regions);
+        }
+        *self
+            .allow_unlisted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The settings and bundle service, or why there are none.
     pub fn content(&self) -> Result<(&Settings, &BundleService), String> {
         match self.configured.get() {
@@ -54,7 +71,13 @@ impl Provider for RdsCaProvider {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::Config<'a>) -> Option<()> {
-        config.settings(diags);
+        let settings = config.settings(diags);
+        let known = !settings.unknown.contains(&"allow_unlisted_regions");
+        *self
+            .shared
+            .allow_unlisted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = known.then_some(settings.allow_unlisted_regions);
         Some(())
     }
 
@@ -97,6 +120,7 @@ impl Provider for RdsCaProvider {
         Some(map! {
             "bundle_url" => BundleUrl,
             "ca_available" => CaAvailable,
+            "ca_availability" => CaAvailability,
             "validate_ca" => ValidateCa,
         })
     }

@@ -74,6 +74,36 @@ impl Region {
     pub fn offers(&self, ca: CaId) -> bool {
         self.cas.contains(&ca)
     }
+    /// What the table says of `ca` here.
+    pub fn availability(&self, ca: CaId) -> Availability {
+        if self.cas.contains(&ca) {
+            Availability::Offered
+        } else if self.unverified.contains(&ca) {
+            Availability::Unverified
+        } else {
+            Availability::NotOffered
+        }
+    }
+}
+
+/// What the table says of one CA in one Region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Availability {
+    Offered,
+    NotOffered,
+    /// No source confirms or rules it out: a warning, never an error.
+    Unverified,
+}
+
+impl Availability {
+    /// `offered`, `not_offered`, `unverified`: the values Terraform sees.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Offered => "offered",
+            Availability::NotOffered => "not_offered",
+            Availability::Unverified => "unverified",
+        }
+    }
 }
 
 impl Partition {
@@ -91,6 +121,30 @@ impl Partition {
     /// The default partition for configurations that name no region.
     pub fn commercial() -> &'static Partition {
         &PARTITIONS["aws"]
+    }
+    /// The partition a well-formed Region code belongs to by its prefix (`cn-…` is AWS China,
+    /// `us-gov-…` GovCloud, the rest commercial), if the table knows that partition.
+    pub fn for_region_code(code: &str) -> Option<&'static Partition> {
+        if !is_region_code(code) {
+            return None;
+        }
+        let id = if code.starts_with("cn-") {
+            "aws-cn"
+        } else if code.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else if code.starts_with("us-iso") || code.starts_with("eu-isoe-") {
+            return None;
+        } else {
+            "aws"
+        };
+        Partition::get(id)
+    }
+    /// A bundle URL of this partition's truststore layout: `https://<host>/<folder>/<folder>-bundle.<ext>`.
+    pub fn layout_url(&self, folder: &str, ext: &str) -> String {
+        format!(
+            "https://{}/{folder}/{folder}-bundle.{ext}",
+            self.truststore_host
+        )
     }
     pub fn regions(&self) -> impl Iterator<Item = &'static Region> + '_ {
         Region::all().filter(move |r| r.partition == self.id)
@@ -184,9 +238,4 @@ pub fn is_region_code(code: &str) -> bool {
             .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
         && (1..=2).contains(&last.len())
         && last.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Whether RDS offers `ca` in `region`.
-pub fn offers(region: &Region, ca: CaId) -> bool {
-    region.offers(ca)
 }

@@ -2,7 +2,8 @@
 //! always end in either a valid selection or problems that name the attribute and the value.
 
 use proptest::prelude::*;
-use rdsca::selection::select;
+use rdsca::selection::{select, Place};
+use rdsca::table::Availability;
 use rdsca::{CaId, Region};
 
 fn any_input() -> impl Strategy<Value = Option<String>> {
@@ -23,7 +24,12 @@ fn any_input() -> impl Strategy<Value = Option<String>> {
                 .collect::<Vec<_>>()
         )
         .prop_map(Some),
-        prop::sample::select(vec!["aws".to_string(), "aws-us-gov".to_string()]).prop_map(Some),
+        prop::sample::select(vec![
+            "aws".to_string(),
+            "aws-us-gov".to_string(),
+            "aws-cn".to_string()
+        ])
+        .prop_map(Some),
     ]
 }
 
@@ -31,11 +37,15 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
-    fn select_never_panics_and_explains(region in any_input(), partition in any_input(), ca in any_input()) {
-        match select(region.as_deref(), partition.as_deref(), ca.as_deref()) {
+    fn select_never_panics_and_explains(region in any_input(), partition in any_input(), ca in any_input(), unlisted in any::<bool>()) {
+        match select(region.as_deref(), partition.as_deref(), ca.as_deref(), unlisted) {
             Ok(s) => {
-                if let Some(code) = &region { prop_assert_eq!(s.region.map(|r| r.code), Some(code.as_str())); }
-                if let Some(r) = s.region { prop_assert!(r.offers(s.ca)); prop_assert_eq!(r.partition, s.partition.id); }
+                if let Some(code) = &region { prop_assert_eq!(s.region.as_ref().map(|r| r.code()), Some(code.as_str())); }
+                if let Some(Place::Listed(r)) = &s.region {
+                    prop_assert!(r.availability(s.ca) != Availability::NotOffered);
+                    prop_assert_eq!(r.partition, s.partition.id);
+                }
+                if let Some(Place::Unlisted { .. }) = &s.region { prop_assert!(unlisted); }
             }
             Err(problems) => {
                 prop_assert!(!problems.is_empty());

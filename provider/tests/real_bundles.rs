@@ -337,19 +337,35 @@ fn every_real_bundle_verifies() {
     });
 }
 
-/// The newest global bundle names two Regions this table does not have yet; the others none.
+/// The newest global bundle is all compiled in: no finding, no signature to check. Every
+/// non-Beta/Preview root is tagged with its Region and CA.
 #[test]
 fn findings_of_the_real_global_bundles() {
     let bytes = std::fs::read(fixtures().join("global-bundle.e5bb208.pem")).unwrap();
     let newest = verified_content("e5bb208", &bytes, Signatures::Unknown).unwrap();
-    assert_eq!(
-        newest.findings,
-        [Finding::UnknownRegions(vec![
-            "ap-east-2".into(),
-            "ap-southeast-6".into()
-        ])]
-    );
-    assert_eq!(newest.signatures_checked, 6);
+    assert_eq!(newest.findings, Vec::<Finding>::new());
+    assert_eq!(newest.signatures_checked, 0);
+    let tagged = newest
+        .certificates
+        .iter()
+        .filter(|c| c.region.is_some() && c.ca_identifier.is_some())
+        .count();
+    assert_eq!(tagged, 102);
+    for c in newest.certificates.iter().filter(|c| c.region.is_none()) {
+        assert!(
+            c.common_name.contains(" Beta ") || c.common_name.contains(" Preview "),
+            "{}",
+            c.common_name
+        );
+    }
+    let taipei = newest
+        .certificates
+        .iter()
+        .find(|c| c.common_name == "Amazon RDS ap-east-2 Root CA ECC384 G1")
+        .unwrap();
+    assert_eq!(taipei.region.as_deref(), Some("ap-east-2"));
+    assert_eq!(taipei.ca_identifier.as_deref(), Some("rds-ca-ecc384-g1"));
+    assert!(taipei.compiled_in);
     let bytes = std::fs::read(fixtures().join("global-bundle.18a8b72.pem")).unwrap();
     let older = verified_content("18a8b72", &bytes, Signatures::Unknown).unwrap();
     assert!(older.findings.is_empty(), "{:?}", older.findings);

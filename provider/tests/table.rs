@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use rdsca::table::Availability;
 use rdsca::{CaId, Partition, Region};
 
 fn data() -> rdsca_codegen::Table {
@@ -18,13 +19,20 @@ fn every_region_of_the_data_file_looks_up() {
         assert_eq!(r.name, want.name);
         assert_eq!(r.partition, want.partition);
         assert_eq!(r.pem_url, want.pem_url);
-        assert_eq!(r.p7b_url, want.p7b_url);
+        assert_eq!(r.p7b_url, want.p7b_url.as_deref());
         let cas: Vec<&str> = r.cas.iter().map(|c| c.as_str()).collect();
         assert_eq!(cas, want.cas);
         for ca in CaId::ALL {
             assert_eq!(
                 r.offers(*ca),
                 want.cas.iter().any(|c| c == ca.as_str()),
+                "{} {}",
+                r.code,
+                ca
+            );
+            assert_eq!(
+                format!("{:?}", r.availability(*ca)),
+                format!("{:?}", data.availability(want, ca.as_str())),
                 "{} {}",
                 r.code,
                 ca
@@ -40,7 +48,7 @@ fn every_region_of_the_data_file_looks_up() {
 #[test]
 fn six_regions_offer_only_rsa2048() {
     let limited: Vec<&str> = Region::all()
-        .filter(|r| !r.offers(CaId::RdsCaRsa4096G1))
+        .filter(|r| !r.offers(CaId::RdsCaRsa4096G1) && r.unverified.is_empty())
         .map(|r| r.code)
         .collect();
     assert_eq!(
@@ -58,7 +66,7 @@ fn six_regions_offer_only_rsa2048() {
         let r = Region::get(code).unwrap();
         assert_eq!(r.cas, [CaId::RdsCaRsa2048G1]);
         assert!(!r.offers(CaId::RdsCaEcc384G1));
-        assert!(rdsca::table::offers(r, CaId::DEFAULT));
+        assert!(r.offers(CaId::DEFAULT));
     }
 }
 
@@ -71,7 +79,7 @@ fn govcloud_urls_and_partition() {
     );
     assert_eq!(
         gov.global_p7b_url,
-        "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.p7b"
+        Some("https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.p7b")
     );
     let regions: Vec<&str> = gov.regions().map(|r| r.code).collect();
     assert_eq!(regions, ["us-gov-east-1", "us-gov-west-1"]);
@@ -108,7 +116,7 @@ fn corrected_urls_are_served_not_the_pages() {
     );
     assert_eq!(
         Region::get("mx-central-1").unwrap().p7b_url,
-        "https://truststore.pki.rds.amazonaws.com/mx-central-1/mx-central-1-bundle.p7b"
+        Some("https://truststore.pki.rds.amazonaws.com/mx-central-1/mx-central-1-bundle.p7b")
     );
     assert!(Region::get("ap-southeast-7")
         .unwrap()
@@ -148,10 +156,74 @@ fn odd_input_never_panics() {
     for input in ["", " ", "\u{0}", "🦀", "us-east-1 ", "-", long.as_str()] {
         let _ = Region::lookup(input);
         let _ = input.parse::<CaId>();
-        let _ = rdsca::selection::select(Some(input), Some(input), Some(input));
+        let _ = rdsca::selection::select(Some(input), Some(input), Some(input), true);
     }
     assert_eq!(
         Region::lookup(" us-east-1 ").unwrap_err().suggestions,
         ["us-east-1"]
+    );
+}
+
+#[test]
+fn new_regions_and_china_have_unverified_cas() {
+    for code in [
+        "ap-east-2",
+        "ap-southeast-6",
+        "cn-north-1",
+        "cn-northwest-1",
+    ] {
+        let r = Region::get(code).unwrap();
+        assert_eq!(r.availability(CaId::RdsCaRsa2048G1), Availability::Offered);
+        assert_eq!(
+            r.availability(CaId::RdsCaEcc384G1),
+            Availability::Unverified
+        );
+        assert_eq!(
+            r.availability(CaId::RdsCaRsa4096G1),
+            Availability::Unverified
+        );
+    }
+    assert_eq!(
+        Region::get("ap-east-2").unwrap().name,
+        "Asia Pacific (Taipei)"
+    );
+    assert_eq!(
+        Region::get("ap-southeast-6").unwrap().name,
+        "Asia Pacific (New Zealand)"
+    );
+    let cn = Partition::get("aws-cn").unwrap();
+    assert_eq!(
+        cn.global_pem_url,
+        "https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/global/global-bundle.pem"
+    );
+    assert_eq!(cn.global_p7b_url, None);
+    assert!(!cn.has_known_certificates);
+    let regions: Vec<&str> = cn.regions().map(|r| r.code).collect();
+    assert_eq!(regions, ["cn-north-1", "cn-northwest-1"]);
+    assert_eq!(
+        Region::get("cn-northwest-1").unwrap().pem_url,
+        "https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/cn-northwest-1/cn-northwest-1-bundle.pem"
+    );
+    assert_eq!(Region::get("cn-north-1").unwrap().p7b_url, None);
+}
+
+#[test]
+fn unlisted_codes_map_to_their_partition() {
+    assert_eq!(Partition::for_region_code("eu-west-9").unwrap().id, "aws");
+    assert_eq!(
+        Partition::for_region_code("cn-south-1").unwrap().id,
+        "aws-cn"
+    );
+    assert_eq!(
+        Partition::for_region_code("us-gov-north-1").unwrap().id,
+        "aws-us-gov"
+    );
+    assert!(Partition::for_region_code("us-isob-east-1").is_none());
+    assert!(Partition::for_region_code("eu_west_9").is_none());
+    assert_eq!(
+        Partition::get("aws")
+            .unwrap()
+            .layout_url("eu-west-9", "pem"),
+        "https://truststore.pki.rds.amazonaws.com/eu-west-9/eu-west-9-bundle.pem"
     );
 }

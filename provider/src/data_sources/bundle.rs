@@ -20,6 +20,7 @@ use crate::schema_util::{
     block, computed, computed_object_list, optional, optional_computed, strings,
 };
 use crate::selection::{select, Problem, Selection};
+use crate::table::Availability;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BundleState {
@@ -31,6 +32,7 @@ pub struct BundleState {
     pub pem_url: Value<String>,
     pub p7b_url: Value<String>,
     pub available_ca_identifiers: Value<Vec<Value<String>>>,
+    pub ca_availability: Value<String>,
     pub default_ca_identifier: Value<String>,
     pub fetch_content: Value<bool>,
     pub expected_sha256: Value<String>,
@@ -53,7 +55,13 @@ fn known(v: &Value<String>) -> Result<Option<&str>, ()> {
 
 impl BundleState {
     /// The selection, or `None` when problems were reported (or an input is still unknown).
-    fn selection(&self, diags: &mut Diagnostics) -> Option<Selection> {
+    /// `allow_unlisted`: the provider's `allow_unlisted_regions`, `None` while it is unknown
+    /// (then an unlisted but well-formed Region waits for the read to be judged).
+    fn selection(
+        &self,
+        diags: &mut Diagnostics,
+        allow_unlisted: Option<bool>,
+    ) -> Option<Selection> {
         let region = known(&self.region);
         let partition = known(&self.partition);
         let ca = known(&self.ca_identifier);
@@ -62,6 +70,7 @@ impl BundleState {
             region.unwrap_or(None),
             partition.unwrap_or(None),
             ca.unwrap_or(None),
+            allow_unlisted.unwrap_or(true),
         );
         match result {
             Err(problems) => {
@@ -98,18 +107,25 @@ impl BundleState {
     }
 
     fn fill(mut self, s: &Selection) -> Self {
-        self.id = Value::Value(match s.region {
-            Some(r) => r.code.to_string(),
+        self.id = Value::Value(match &s.region {
+            Some(r) => r.code().to_string(),
             None => format!("global/{}", s.partition.id),
         });
-        self.region_name = Value::Value(match s.region {
-            Some(r) => r.name.to_string(),
+        self.region_name = Value::Value(match &s.region {
+            Some(r) => r.name(),
             None => format!("Global ({})", s.partition.name),
         });
         self.partition = Value::Value(s.partition.id.to_string());
         self.ca_identifier = Value::Value(s.ca.as_str().to_string());
-        self.pem_url = Value::Value(s.pem_url().to_string());
-        self.p7b_url = Value::Value(s.p7b_url().to_string());
+        self.ca_availability = Value::Value(
+            s.region
+                .as_ref()
+                .map_or(Availability::Offered, |r| r.availability(s.ca))
+                .as_str()
+                .to_string(),
+        );
+        self.pem_url = Value::Value(s.pem_url());
+        self.p7b_url = s.p7b_url().into();
         self.available_ca_identifiers = Value::Value(
             s.available_cas()
                 .iter()
@@ -164,8 +180,9 @@ pub fn schema() -> Schema {
             ("id", computed(AttributeType::String, "The Region code, or `global/<partition>` for a global bundle.")),
             ("region_name", computed(AttributeType::String, "The Region's display name, for example `Europe (Ireland)`.")),
             ("pem_url", computed(AttributeType::String, "HTTPS URL of the PEM bundle.")),
-            ("p7b_url", computed(AttributeType::String, "HTTPS URL of the PKCS#7 bundle.")),
+            ("p7b_url", computed(AttributeType::String, "HTTPS URL of the PKCS#7 bundle; null where none is documented (AWS China).")),
             ("available_ca_identifiers", computed(strings(), "The CAs RDS offers in the Region (every CA for a global bundle).")),
+            ("ca_availability", computed(AttributeType::String, "What the provider's table says of `ca_identifier` in the Region: `offered`, or `unverified` when no source confirms or rules it out (the plan warns; check with `aws rds describe-certificates --region <region>`). A CA the Region does not offer is an error, never a value here. `offered` for a global bundle.")),
             ("default_ca_identifier", computed(AttributeType::String, "The CA RDS uses when none is chosen.")),
             ("fetch_content", optional(AttributeType::Bool, "Fetch, verify and parse the PEM bundle (default `true`). Every certificate's signature must verify against an issuer in the bundle, and a certificate that names a Region and CA whose root is compiled into the provider must be that root; a bundle that fails is an error and is never cached. `false` gives the URLs and the CA check only, with no network access.")),
             ("expected_sha256", optional(AttributeType::String, "Pin: the SHA-256 (hex) the fetched bundle must have. A mismatch is an error naming both hashes, checked before anything is cached.")),
@@ -189,7 +206,8 @@ impl DataSource for BundleDataSource {
     }
 
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
-        config.selection(diags);
+        // Warnings wait for the read: `terraform plan` validates too, and would show them twice.
+        config.selection(diags, self.shared.allow_unlisted_regions());
         report(diags, config.pin_problems());
         Some(())
     }
@@ -200,7 +218,19 @@ impl DataSource for BundleDataSource {
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let selection = config.selection(diags)?;
+        let allow_unlisted = self
+            .shared
+            .content()
+            .ok()
+            .map(|(s, _)| s.allow_unlisted_regions);
+        let selection = config.selection(diags, allow_unlisted.or(Some(false)))?;
+        for w in &selection.warnings {
+            diags.warning(
+                w.summary.clone(),
+                w.detail.clone(),
+                AttributePath::new(w.attribute),
+            );
+        }
         let pin_problems = config.pin_problems();
         if !pin_problems.is_empty() {
             report(diags, pin_problems);
@@ -260,7 +290,7 @@ impl BundleDataSource {
             );
             return None;
         }
-        let url = settings.content_url(selection.partition, selection.pem_url());
+        let url = settings.content_url(selection.partition, &selection.pem_url());
         match service.bundle(&url, pin).await {
             Ok(bundle) => Some((bundle, settings.expiry_warning_days)),
             Err(e) => {
@@ -343,13 +373,14 @@ fn check_chosen_root(bundle: &VerifiedBundle, selection: &Selection, diags: &mut
             && c.ca_identifier.as_deref() == Some(ca)
             && selection
                 .region
-                .is_none_or(|r| c.region.as_deref() == Some(r.code))
+                .as_ref()
+                .is_none_or(|r| c.region.as_deref() == Some(r.code()))
     });
     if has_root {
         return;
     }
-    let want = match selection.region {
-        Some(r) => selection.ca.authority().root_common_name_in(r.code),
+    let want = match &selection.region {
+        Some(r) => selection.ca.authority().root_common_name_in(r.code()),
         None => selection
             .ca
             .authority()

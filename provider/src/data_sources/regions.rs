@@ -1,5 +1,7 @@
 //! `data "rdsca_regions"`: the whole region table, filterable by partition and by CA offered.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
@@ -17,8 +19,10 @@ pub struct RegionEntry {
     pub name: String,
     pub partition: String,
     pub pem_url: String,
-    pub p7b_url: String,
+    pub p7b_url: Option<String>,
     pub ca_identifiers: Vec<String>,
+    pub ca_availability: BTreeMap<String, String>,
+    pub roots_compiled_in: bool,
 }
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -46,7 +50,7 @@ pub fn schema() -> Schema {
                 AttributeType::String,
                 "Display name, for example `Europe (Ireland)`.",
             ),
-            ("partition", AttributeType::String, "`aws` or `aws-us-gov`."),
+            ("partition", AttributeType::String, "`aws`, `aws-us-gov` or `aws-cn`."),
             (
                 "pem_url",
                 AttributeType::String,
@@ -55,19 +59,29 @@ pub fn schema() -> Schema {
             (
                 "p7b_url",
                 AttributeType::String,
-                "HTTPS URL of the Region's PKCS#7 bundle.",
+                "HTTPS URL of the Region's PKCS#7 bundle; null where none is documented (AWS China).",
             ),
             (
                 "ca_identifiers",
                 strings(),
                 "The CAs RDS offers in the Region.",
             ),
+            (
+                "ca_availability",
+                AttributeType::Map(Box::new(AttributeType::String)),
+                "Every CA identifier → `offered`, `not_offered`, or `unverified` (no source confirms or rules it out; `rdsca_bundle` warns).",
+            ),
+            (
+                "roots_compiled_in",
+                AttributeType::Bool,
+                "Whether the provider holds this Region's RDS root certificates and checks downloads against them; `false` (AWS China): verified by signature alone.",
+            ),
         ],
     );
     block(
         "Every AWS Region the provider knows, with its CA bundle URLs and the RDS CAs it offers, sorted by code. Filter by `partition` and by `ca_identifier`.",
         vec![
-            ("partition", optional(AttributeType::String, "Only Regions of this partition: `aws` or `aws-us-gov`.")),
+            ("partition", optional(AttributeType::String, "Only Regions of this partition: `aws`, `aws-us-gov` or `aws-cn`.")),
             ("ca_identifier", optional(AttributeType::String, "Only Regions that offer this CA, for example `rds-ca-ecc384-g1`.")),
             ("id", computed(AttributeType::String, "`regions`, plus the filters.")),
             ("codes", computed(strings(), "The codes of the matching Regions.")),
@@ -136,8 +150,18 @@ impl DataSource for RegionsDataSource {
                 name: r.name.into(),
                 partition: r.partition.into(),
                 pem_url: r.pem_url.into(),
-                p7b_url: r.p7b_url.into(),
+                p7b_url: r.p7b_url.map(str::to_string),
                 ca_identifiers: r.cas.iter().map(|c| c.as_str().to_string()).collect(),
+                ca_availability: CaId::ALL
+                    .iter()
+                    .map(|&c| {
+                        (
+                            c.as_str().to_string(),
+                            r.availability(c).as_str().to_string(),
+                        )
+                    })
+                    .collect(),
+                roots_compiled_in: r.partition().has_known_certificates,
             })
             .collect();
         config.id = Value::Value(format!(
@@ -157,10 +181,12 @@ mod tests {
 
     #[test]
     fn filters_by_partition_and_ca() {
-        assert_eq!(matching(None, None).count(), 34);
+        assert_eq!(matching(None, None).count(), 38);
+        let cn: Vec<_> = matching(Some("aws-cn"), None).map(|r| r.code).collect();
+        assert_eq!(cn, ["cn-north-1", "cn-northwest-1"]);
         let gov: Vec<_> = matching(Some("aws-us-gov"), None).map(|r| r.code).collect();
         assert_eq!(gov, ["us-gov-east-1", "us-gov-west-1"]);
         let ecc = matching(Some("aws"), Some(CaId::RdsCaEcc384G1)).count();
-        assert_eq!(ecc, 32 - 6);
+        assert_eq!(ecc, 34 - 6 - 2, "six Regions lack it, two are unverified");
     }
 }

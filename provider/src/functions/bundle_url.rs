@@ -21,7 +21,11 @@ pub fn bundle_url(target: &str, format: &str) -> Result<&'static str, Problem> {
     };
     match format {
         "pem" => Ok(pem),
-        "p7b" | "pkcs7" => Ok(p7b),
+        "p7b" | "pkcs7" => p7b.ok_or_else(|| Problem {
+            attribute: "format",
+            summary: format!("No PKCS#7 bundle is documented for {target}"),
+            detail: format!("AWS documents only the PEM bundle for {target}: use \"pem\"."),
+        }),
         other => Err(Problem {
             attribute: "format",
             summary: format!("Unknown bundle format \"{other}\""),
@@ -39,7 +43,7 @@ impl Function for BundleUrl {
         Some(FunctionSchema {
             parameters: vec![string_param(
                 "region",
-                "AWS Region code, for example `eu-west-1`, or a partition (`aws`, `aws-us-gov`) for its global bundle.",
+                "AWS Region code, for example `eu-west-1`, or a partition (`aws`, `aws-us-gov`, `aws-cn`) for its global bundle.",
             )],
             variadic: Some(string_param("format", "Optional: `pem` (the default) or `p7b` for the PKCS#7 bundle. At most one.")),
             return_type: Type::String,
@@ -95,6 +99,16 @@ mod tests {
         );
         let e = bundle_url("eu-west-1", "der").unwrap_err();
         assert_eq!(e.summary, "Unknown bundle format \"der\"");
+        assert_eq!(
+            bundle_url("cn-northwest-1", "pem").unwrap(),
+            "https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/cn-northwest-1/cn-northwest-1-bundle.pem"
+        );
+        assert_eq!(
+            bundle_url("aws-cn", "pem").unwrap(),
+            "https://rds-truststore.s3.cn-north-1.amazonaws.com.cn/global/global-bundle.pem"
+        );
+        let e = bundle_url("cn-north-1", "p7b").unwrap_err();
+        assert_eq!(e.summary, "No PKCS#7 bundle is documented for cn-north-1");
         let e = bundle_url("mumbai", "pem").unwrap_err();
         assert!(
             e.detail.contains("Did you mean \"ap-south-1\"?"),

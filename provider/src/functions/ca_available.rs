@@ -20,7 +20,8 @@ impl Function for CaAvailable {
             summary: "Whether RDS offers a CA in a Region".into(),
             description: Description::markdown(
                 "Returns `true` when RDS offers the CA in the Region, `false` when it does not \
-                 (for example `rds-ca-ecc384-g1` in `ap-south-1`). An unknown Region or CA identifier is an error, not `false`.",
+                 (for example `rds-ca-ecc384-g1` in `ap-south-1`) and also when no source confirms it (`unverified`: \
+                 `provider::rdsca::ca_availability` tells the two apart). An unknown Region or CA identifier is an error, not `false`.",
             ),
             ..Default::default()
         })

@@ -2,6 +2,7 @@
 //! need no provider configuration.
 
 pub mod bundle_url;
+pub mod ca_availability;
 pub mod ca_available;
 pub mod validate_ca;
 

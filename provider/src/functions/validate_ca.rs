@@ -5,7 +5,7 @@ use tf_provider::schema::{Description, FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
 use super::{fail, region_and_ca, region_and_ca_params};
-use crate::selection;
+use crate::selection::{self, Place};
 
 pub struct ValidateCa;
 
@@ -21,8 +21,9 @@ impl Function for ValidateCa {
             summary: "Checks a CA choice for a Region".into(),
             description: Description::markdown(
                 "Returns `ca` unchanged when RDS offers it in `region`, so it can wrap a `ca_cert_identifier` value: \
-                 `ca_cert_identifier = provider::rdsca::validate_ca(var.region, var.ca)`. Otherwise the call fails with the same message \
-                 as `data.rdsca_bundle`, naming the Region, the CA and the CAs the Region offers.",
+                 `ca_cert_identifier = provider::rdsca::validate_ca(var.region, var.ca)`. When the Region does not offer it, the call fails with the same message \
+                 as `data.rdsca_bundle`, naming the Region, the CA and the CAs the Region offers. A CA whose availability is `unverified` \
+                 (see `ca_availability`) passes: a function cannot warn, and `data.rdsca_bundle` does.",
             ),
             ..Default::default()
         })
@@ -34,7 +35,9 @@ impl Function for ValidateCa {
         (region, ca): Self::Input<'a>,
     ) -> Option<Self::Output<'a>> {
         let (region, id) = region_and_ca(diags, &region, &ca)?;
-        selection::offered("ca", region, id)
+        // An unverified CA passes: a function cannot warn (rdsca_bundle does), and must not fail
+        // what may be valid.
+        selection::offered("ca", &Place::Listed(region), id)
             .map_err(|p| fail(diags, 1, p))
             .ok()?;
         Some(ca)

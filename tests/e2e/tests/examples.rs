@@ -49,6 +49,7 @@ fn every_example_file_is_covered() {
             "examples/data-sources/rdsca_certificate_authorities/data-source.tf",
             "examples/data-sources/rdsca_regions/data-source.tf",
             "examples/functions/bundle_url/function.tf",
+            "examples/functions/ca_availability/function.tf",
             "examples/functions/ca_available/function.tf",
             "examples/functions/validate_ca/function.tf",
             "examples/provider/provider.tf",
@@ -146,6 +147,25 @@ fn function_examples() {
 
     let out = example("examples/functions/validate_ca/function.tf").apply_outputs();
     assert_eq!(out["ca_cert_identifier"], "rds-ca-rsa4096-g1");
+
+    let w = example("examples/functions/ca_availability/function.tf");
+    let plan = w.plan().ok();
+    let warnings: Vec<_> = plan
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "warning")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0]
+            .detail
+            .contains("rds-ca-ecc384-g1 is unverified in ap-east-2"),
+        "{:?}",
+        warnings[0]
+    );
+    let out = w.apply_outputs();
+    assert_eq!(out["ca_availability"], "unverified");
+    assert_eq!(out["ecc_in_zurich"], "not_offered");
 }
 
 #[test]
