@@ -341,11 +341,9 @@ pub fn diff(table: &Table, bytes: &[u8], origin: &str) -> Result<Report, ParseEr
             .partition(partition)
             .is_some_and(|p| p.certificates.is_some());
         match table.certificate(claim.set, claim.region, &claim.ca.id, claim.kind) {
-            Some(known) if known.sha256 == sha256 => {
-                if claim.set.is_none() {
-                    report.matching += 1;
-                }
-            }
+            // Special sets' certificates are counted in `special`, not here.
+            Some(known) if known.sha256 == sha256 && claim.set.is_none() => report.matching += 1,
+            Some(known) if known.sha256 == sha256 => {}
             Some(known) => report.differences.push(Difference::Changed {
                 id,
                 common_name: cn,
