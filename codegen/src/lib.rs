@@ -1,7 +1,8 @@
 //! The RDS CA availability table: parsing and validation of `data/rds-ca.toml`, and the
 //! generators that turn it into typed Rust (for the provider's `build.rs`) and into
-//! the Registry guide `docs/guides/regions.md`, plus a diff against a fresh copy of the AWS documentation page.
+//! the Registry guide `docs/guides/regions.md`, plus a diff against a fresh copy of the AWS documentation page and one against real bundles.
 
+pub mod bundle_diff;
 pub mod certificates;
 pub mod markdown;
 pub mod model;

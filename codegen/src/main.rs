@@ -3,15 +3,18 @@
 //!   rdsca-codegen check                 validate data/rds-ca.toml
 //!   rdsca-codegen docs [--check]        write (or check) docs/guides/regions.md
 //!   rdsca-codegen diff-page PAGE        compare a copy of the AWS page with the data file
+//!   rdsca-codegen diff-bundle FILE...   compare real bundles (PEM or PKCS#7) with the table and
+//!                                       its compiled-in certificates
 //!
 //! `--root DIR` sets the workspace root (default: the current directory).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use rdsca_codegen::{load, markdown, page, Table, DATA_FILE, REGIONS_DOC};
+use rdsca_codegen::{bundle_diff, load, markdown, page, Table, DATA_FILE, REGIONS_DOC};
 
-const USAGE: &str = "usage: rdsca-codegen [--root DIR] <check | docs [--check] | diff-page PAGE>";
+const USAGE: &str =
+    "usage: rdsca-codegen [--root DIR] <check | docs [--check] | diff-page PAGE | diff-bundle FILE...>";
 
 fn load_or_report(root: &Path) -> Option<Table> {
     match load(&root.join(DATA_FILE)) {
@@ -112,6 +115,42 @@ fn main() -> ExitCode {
                 new
             );
             if new == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        ["diff-bundle", files @ ..] if !files.is_empty() => {
+            // Exit 0 only when every file matches the table (special sets and older generations
+            // are listed apart, not differences).
+            let mut clean = true;
+            for file in files {
+                let bytes = match std::fs::read(file) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        eprintln!("error: cannot read {file}: {e}");
+                        clean = false;
+                        continue;
+                    }
+                };
+                let report = match bundle_diff::diff(&table, &bytes, file) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        clean = false;
+                        continue;
+                    }
+                };
+                for d in &report.differences {
+                    println!("{d}");
+                }
+                for line in report.special_lines() {
+                    println!("{line}");
+                }
+                println!("{}", report.summary(file));
+                clean &= report.differences.is_empty();
+            }
+            if clean {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

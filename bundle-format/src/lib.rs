@@ -1,0 +1,208 @@
+//! Extracting the certificates of an RDS CA bundle, as served: one parser for the provider
+//! (downloaded bundles) and the codegen (`rdsca-codegen diff-bundle`).
+//!
+//! Accepted forms: PEM `CERTIFICATE` blocks (LF or CRLF, with or without a final newline, text
+//! between blocks ignored), PEM-armoured PKCS#7 (`-----BEGIN PKCS7-----`), DER PKCS#7 (`.p7b`)
+//! and a single DER certificate. Anything else is an error that says what was found and where
+//! (block index, origin URL): an empty body, an HTML error page, a private key, broken base64, a
+//! truncated block. No input makes it panic.
+
+use base64::Engine as _;
+use der::asn1::{AnyRef, ObjectIdentifier};
+use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber, Tagged};
+
+/// Why a bundle could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {}{message}", block.map(|b| format!("block {b}: ")).unwrap_or_default())]
+pub struct ParseError {
+    pub origin: String,
+    /// 1-based PEM block (or certificate) index, when the problem is in one.
+    pub block: Option<usize>,
+    pub message: String,
+}
+
+/// A [`ParseError`] about `origin` (and block `block`, if any): for callers that find a problem
+/// of their own in a bundle's certificates and report it the same way.
+pub fn error(origin: &str, block: Option<usize>, message: impl Into<String>) -> ParseError {
+    ParseError {
+        origin: origin.to_string(),
+        block,
+        message: message.into(),
+    }
+}
+
+/// The first printable characters of `bytes`, for error messages.
+fn preview(bytes: &[u8]) -> String {
+    let text: String = String::from_utf8_lossy(&bytes[..bytes.len().min(240)])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut short: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        short.push('…');
+    }
+    short
+}
+
+/// The DER certificates of a bundle, in bundle order. `origin` (a URL or file name) is named in
+/// every error.
+pub fn certificate_ders(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(error(
+            origin,
+            None,
+            "the body is empty: expected a PEM or PKCS#7 certificate bundle",
+        ));
+    }
+    let ders = if find(bytes, b"-----BEGIN ").is_some() {
+        pem_certificates(bytes, origin)?
+    } else if bytes[0] == 0x30 {
+        match pkcs7_certificates(bytes) {
+            Some(certs) => certs,
+            None => vec![bytes.to_vec()],
+        }
+    } else {
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        let head = String::from_utf8_lossy(&bytes[start..bytes.len().min(start + 512)])
+            .to_ascii_lowercase();
+        let what = if head.starts_with('<') || head.contains("<html") {
+            "this looks like an HTML or XML page (an error page or a login portal?), not a certificate bundle"
+        } else {
+            "no PEM certificate (-----BEGIN CERTIFICATE-----) and no DER PKCS#7 or certificate found"
+        };
+        return Err(error(
+            origin,
+            None,
+            format!("{what}; it starts with \"{}\"", preview(&bytes[start..])),
+        ));
+    };
+    if ders.is_empty() {
+        return Err(error(origin, None, "the bundle holds no certificate"));
+    }
+    Ok(ders)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
+}
+
+/// DER certificates from PEM text: CERTIFICATE blocks, and the certificates of PKCS7 blocks.
+/// Works on bytes: no UTF-8 pass over the whole body, no per-character allocation.
+fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseError> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    let mut index = 0;
+    let mut body = Vec::new();
+    while let Some(start) = find(rest, BEGIN) {
+        index += 1;
+        let after = &rest[start + BEGIN.len()..];
+        let Some(label_end) = find(after, b"-----") else {
+            return Err(error(
+                origin,
+                Some(index),
+                "a BEGIN line without its closing dashes (truncated block)",
+            ));
+        };
+        let label = String::from_utf8_lossy(&after[..label_end]).into_owned();
+        let body_and_rest = &after[label_end + 5..];
+        let end_marker = format!("-----END {label}-----");
+        let Some(end) = find(body_and_rest, end_marker.as_bytes()) else {
+            return Err(error(
+                origin,
+                Some(index),
+                format!("the {label} block has no END line (truncated bundle?)"),
+            ));
+        };
+        body.clear();
+        body.extend(
+            body_and_rest[..end]
+                .iter()
+                .filter(|b| !b.is_ascii_whitespace()),
+        );
+        rest = &body_and_rest[end + end_marker.len()..];
+        if body.contains(&b':') {
+            return Err(error(origin, Some(index), format!("the {label} block has headers (encrypted PEM?), which a certificate bundle never has")));
+        }
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(&body)
+            .map_err(|e| {
+                error(
+                    origin,
+                    Some(index),
+                    format!("the {label} block is not valid base64 ({e})"),
+                )
+            })?;
+        match label.as_str() {
+            "CERTIFICATE" | "X509 CERTIFICATE" => out.push(der),
+            "PKCS7" | "CMS" => match pkcs7_certificates(&der) {
+                Some(certs) => out.extend(certs),
+                None => {
+                    return Err(error(
+                        origin,
+                        Some(index),
+                        format!("the {label} block is not a PKCS#7 SignedData with certificates"),
+                    ))
+                }
+            },
+            other => {
+                let hint = if other.contains("PRIVATE KEY") {
+                    " (a private key must never be published in a trust bundle)"
+                } else {
+                    ""
+                };
+                return Err(error(
+                    origin,
+                    Some(index),
+                    format!("a \"{other}\" block, not a certificate{hint}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The certificates of a DER PKCS#7 / CMS SignedData (RFC 5652), in the order the file holds
+/// them, or `None` when it is not one. Walked with `der`'s reader rather than decoded into a
+/// `SET OF`, which would re-sort them.
+fn pkcs7_certificates(bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+    const SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+    let explicit_0 = Tag::ContextSpecific {
+        constructed: true,
+        number: TagNumber::N0,
+    };
+    // ContentInfo ::= SEQUENCE { contentType OBJECT IDENTIFIER, content [0] EXPLICIT ANY }
+    let info = AnyRef::from_der(bytes).ok()?;
+    if info.tag() != Tag::Sequence {
+        return None;
+    }
+    let mut fields = SliceReader::new(info.value()).ok()?;
+    let content_type: ObjectIdentifier = fields.decode().ok()?;
+    let content: AnyRef = fields.decode().ok()?;
+    if content_type != SIGNED_DATA || content.tag() != explicit_0 {
+        return None;
+    }
+    let signed_data = AnyRef::from_der(content.value()).ok()?;
+    // SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo,
+    //                           certificates [0] IMPLICIT CertificateSet OPTIONAL, ... }
+    let mut fields = SliceReader::new(signed_data.value()).ok()?;
+    while !fields.is_finished() {
+        let field: AnyRef = fields.decode().ok()?;
+        if field.tag() == explicit_0 {
+            let mut certs = SliceReader::new(field.value()).ok()?;
+            let mut out = Vec::new();
+            while !certs.is_finished() {
+                let cert: AnyRef = certs.decode().ok()?;
+                if cert.tag() == Tag::Sequence {
+                    out.push(cert.to_der().ok()?);
+                }
+            }
+            return Some(out);
+        }
+    }
+    Some(Vec::new())
+}
