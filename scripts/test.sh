@@ -42,7 +42,8 @@ passed=0
 versions=""
 timings=""
 for tf in "${clis[@]}"; do
-  tf_version=$("$tf" version 2>/dev/null | head -n1)
+  # sed reads to the end: `head` would leave the CLI writing into a closed pipe (SIGPIPE).
+  tf_version=$("$tf" version 2>/dev/null | sed -n 1p)
   case "$tf_version" in "Terraform v"*) ;; *) echo "error: $tf does not run" >&2; exit 1 ;; esac
   step "end-to-end suite with $tf ($tf_version)"
   start=$SECONDS
@@ -61,9 +62,9 @@ git clone -q "$root" "$clone_dir/repo"
 # The shared target directory spares a second full build; only the workspace crates rebuild.
 plan=$(CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" bash "$clone_dir/repo/scripts/run-example.sh" -no-color)
 echo "$plan" | tail -n 20
-echo "$plan" | grep -q 'bundle_pem_url *= "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"' \
+grep -q 'bundle_pem_url *= "https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem"' <<<"$plan" \
   || { echo "error: the main command's plan has no bundle URL" >&2; exit 1; }
-echo "$plan" | grep -q 'ca_cert_identifier *= "rds-ca-ecc384-g1"' \
+grep -q 'ca_cert_identifier *= "rds-ca-ecc384-g1"' <<<"$plan" \
   || { echo "error: the main command's plan has no validated CA" >&2; exit 1; }
 
 step "all tests passed (end-to-end suite ran against $passed Terraform CLIs:$versions)"
