@@ -16,7 +16,12 @@ fn lookups(c: &mut Criterion) {
         b.iter(|| {
             for code in &codes {
                 for ca in CaId::ALL {
-                    let _ = black_box(selection::select(Some(code), None, Some(ca.as_str())));
+                    let _ = black_box(selection::select(
+                        Some(code),
+                        None,
+                        Some(ca.as_str()),
+                        false,
+                    ));
                 }
             }
         })

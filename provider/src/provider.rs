@@ -27,21 +27,22 @@ pub const NAME: &str = "rdsca";
 #[derive(Default)]
 pub struct Shared {
     configured: OnceLock<Result<(Settings, BundleService), String>>,
-    /// `allow_unlisted_regions` as ValidateProviderConfig saw it (Terraform validates the provider
-    /// block before the data sources that use it); `None` while unknown.
-    allow_unlisted: Mutex<Option<bool>>,
+    /// `allow_unlisted_regions` as ValidateProviderConfig saw it: Terraform validates a provider
+    /// block before the data sources that use it (and without a block, validates none: the
+    /// default holds). The outer `None`: not validated; `Some(None)`: unknown until plan.
+    allow_unlisted: Mutex<Option<Option<bool>>>,
 }
 
 impl Shared {
-    /// The provider's `allow_unlisted_regions`, once known.
+    /// The provider's `allow_unlisted_regions`: `None` while its value is unknown.
     pub fn allow_unlisted_regions(&self) -> Option<bool> {
         if let Ok((settings, _)) = self.content() {
             return Some(settings.allow_unlisted_regions);
         }
-        *self
-            .allow_unlisted
+        self.allow_unlisted
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or(Some(false))
     }
 
     /// The settings and bundle service, or why there are none.
@@ -77,7 +78,8 @@ impl Provider for RdsCaProvider {
             .shared
             .allow_unlisted
             .lock()
-            .unwrap_or_else(|p| p.into_inner()) = known.then_some(settings.allow_unlisted_regions);
+            .unwrap_or_else(|p| p.into_inner()) =
+            Some(known.then_some(settings.allow_unlisted_regions));
         Some(())
     }
 

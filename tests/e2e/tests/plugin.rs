@@ -84,7 +84,15 @@ fn the_schema_documents_everything() {
     let functions = schema["functions"].as_object().unwrap();
     let mut fnames: Vec<&String> = functions.keys().collect();
     fnames.sort();
-    assert_eq!(fnames, ["bundle_url", "ca_available", "validate_ca"]);
+    assert_eq!(
+        fnames,
+        [
+            "bundle_url",
+            "ca_availability",
+            "ca_available",
+            "validate_ca"
+        ]
+    );
     for (name, f) in functions {
         assert!(
             !f["summary"].as_str().unwrap_or_default().is_empty(),

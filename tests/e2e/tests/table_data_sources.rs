@@ -21,7 +21,7 @@ output "ecc_codes" { value = data.rdsca_regions.ecc.codes }
 "#,
     );
     let out = w.init().apply_outputs();
-    assert_eq!(out["all_count"], json!(34));
+    assert_eq!(out["all_count"], json!(38));
     assert_eq!(
         out["gov"][1],
         json!({
@@ -30,11 +30,17 @@ output "ecc_codes" { value = data.rdsca_regions.ecc.codes }
             "partition": "aws-us-gov",
             "pem_url": "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/us-gov-west-1/us-gov-west-1-bundle.pem",
             "p7b_url": "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/us-gov-west-1/us-gov-west-1-bundle.p7b",
-            "ca_identifiers": ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"]
+            "ca_identifiers": ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"],
+            "ca_availability": {"rds-ca-rsa2048-g1": "offered", "rds-ca-rsa4096-g1": "offered", "rds-ca-ecc384-g1": "offered"},
+            "roots_compiled_in": true
         })
     );
     let ecc: Vec<String> = serde_json::from_value(out["ecc_codes"].clone()).unwrap();
-    assert_eq!(ecc.len(), 26);
+    assert_eq!(
+        ecc.len(),
+        26,
+        "34 commercial Regions, less the six without it and the two unverified"
+    );
     for limited in [
         "ap-south-1",
         "ap-southeast-4",
