@@ -23,9 +23,8 @@ variable "ca" {
 data "rdsca_bundle" "db" {
   region        = var.region
   ca_identifier = var.ca
-  # URLs and the CA check only: this quick start needs no network access. Remove this line to
-  # download the bundle too (content, certificates, roots_pem).
-  fetch_content = false
+  # The certificates come from the RDS roots compiled into the provider: this quick start needs
+  # no network access. content_source = "download" fetches AWS's bundle instead (verified).
 
   # Checked before the data source is read. (A `validation` block in variable "ca" referring to
   # var.region would do the same, but needs Terraform >= 1.9; this runs on 1.8.)
@@ -51,6 +50,15 @@ output "bundle_pem_url" {
 
 output "bundle_p7b_url" {
   value = data.rdsca_bundle.db.p7b_url
+}
+
+# The one root a client of this database must trust: `terraform output -raw root_pem > rds-root.pem`.
+output "root_pem" {
+  value = data.rdsca_bundle.db.root_pem
+}
+
+output "root_sha256_fingerprint" {
+  value = data.rdsca_bundle.db.root_sha256_fingerprint
 }
 
 output "cas_offered_in_region" {

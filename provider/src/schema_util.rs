@@ -33,6 +33,22 @@ pub fn computed(attr_type: AttributeType, markdown: &str) -> Attribute {
     attribute(attr_type, AttributeConstraint::Computed, markdown)
 }
 
+/// The same attribute, marked deprecated (Terraform warns where a configuration sets it).
+pub fn deprecated(attribute: Attribute) -> Attribute {
+    Attribute {
+        deprecated: true,
+        ..attribute
+    }
+}
+
+/// The same attribute, marked sensitive (redacted in plans and logs).
+pub fn sensitive(attribute: Attribute) -> Attribute {
+    Attribute {
+        sensitive: true,
+        ..attribute
+    }
+}
+
 pub fn strings() -> AttributeType {
     AttributeType::List(Box::new(AttributeType::String))
 }

@@ -83,6 +83,13 @@ impl Selection {
                 .map(|_| partition.layout_url(code, "p7b")),
         }
     }
+    /// The Region code, or `global/<partition>`.
+    pub fn id(&self) -> String {
+        match &self.region {
+            Some(r) => r.code().to_string(),
+            None => format!("global/{}", self.partition.id),
+        }
+    }
     /// CAs a database can use: the Region's offered ones, or every CA for a global bundle.
     pub fn available_cas(&self) -> &'static [CaId] {
         match &self.region {

@@ -1,8 +1,8 @@
-# A database's Region: bundle URLs and the CA choice, checked at plan time, without a download.
+# A database's Region: bundle URLs, the CA choice checked at plan time, and the one root a client
+# must trust, from the RDS certificates compiled into the provider (no network).
 data "rdsca_bundle" "db" {
   region        = "eu-west-1"
   ca_identifier = "rds-ca-ecc384-g1"
-  fetch_content = false
 }
 
 output "bundle_pem_url" {
@@ -13,13 +13,19 @@ output "ca_cert_identifier" {
   value = data.rdsca_bundle.db.ca_identifier
 }
 
-# The commercial global bundle, downloaded, cached and parsed. AWS advises trust stores to
-# register the root certificates only: roots_pem holds just those.
-data "rdsca_bundle" "global" {}
-
-output "trust_store_pem" {
-  value = data.rdsca_bundle.global.roots_pem
+# All a client needs: `terraform output -raw root_pem > rds-root.pem`.
+output "root_pem" {
+  value = data.rdsca_bundle.db.root_pem
 }
+
+# A trust store that survives a change of CA: the roots of every CA the Region offers.
+output "offered_roots_pem" {
+  value = data.rdsca_bundle.db.offered_roots_pem
+}
+
+# The commercial partition's global set (every Region's roots, as in AWS's global bundle). AWS
+# advises trust stores to register the root certificates only: roots_pem holds just those.
+data "rdsca_bundle" "global" {}
 
 output "root_count" {
   value = length([for c in data.rdsca_bundle.global.certificates : c if c.is_root])
@@ -29,10 +35,13 @@ output "soonest_expiry" {
   value = data.rdsca_bundle.global.soonest_not_after
 }
 
+# content_source = "download" fetches the bundle as AWS serves it instead, verified against the
+# compiled-in roots and cached; expected_sha256 then pins it.
+
 # The GovCloud global bundle's URL: every GovCloud Region's roots.
 data "rdsca_bundle" "govcloud" {
-  partition     = "aws-us-gov"
-  fetch_content = false
+  partition      = "aws-us-gov"
+  content_source = "none"
 }
 
 output "govcloud_global_p7b_url" {

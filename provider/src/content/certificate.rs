@@ -41,6 +41,8 @@ pub struct CertificateInfo {
     pub sha1_fingerprint: String,
     pub sha256_fingerprint: String,
     /// This certificate alone, PEM, LF line endings, trailing newline.
+    /// Empty when the caller leaves it out; Terraform then sees null.
+    #[serde(serialize_with = "empty_as_null", deserialize_with = "null_as_empty")]
     pub cert_pem: String,
     /// The RDS CA and Region the CN names (`Amazon RDS <region> Root CA <type> G1`), whether or
     /// not the provider's table knows that Region yet.
@@ -48,6 +50,18 @@ pub struct CertificateInfo {
     pub region: Option<String>,
     /// Byte-identical to a certificate compiled into the provider (set by verification).
     pub compiled_in: bool,
+}
+
+fn empty_as_null<S: serde::Serializer>(s: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if s.is_empty() {
+        serializer.serialize_none()
+    } else {
+        serializer.serialize_some(s)
+    }
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(<Option<String> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// Parses a bundle into certificate records. `origin` (a URL or file name) is named in every

@@ -1,5 +1,6 @@
-//! `data "rdsca_bundle"`: the CA bundle URLs for a region (or a partition's global bundle) and
-//! the CA choice, validated at plan time.
+//! `data "rdsca_bundle"`: the CA bundle URLs for a region (or a partition's global bundle), the
+//! CA choice validated at plan time, and the certificates themselves: compiled in (the default,
+//! no network), or downloaded and verified.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -13,11 +14,12 @@ use tf_provider::AttributePath;
 
 use super::report;
 use crate::content::{
-    roots_pem, soonest_not_after, CertificateInfo, ContentError, Finding, Origin, VerifiedBundle,
+    compiled_bundle, roots_pem, soonest_not_after, CertificateInfo, ContentError, Finding, Origin,
+    VerifiedBundle,
 };
 use crate::provider::Shared;
 use crate::schema_util::{
-    block, computed, computed_object_list, optional, optional_computed, strings,
+    block, computed, computed_object_list, deprecated, optional, optional_computed, strings,
 };
 use crate::selection::{select, Problem, Selection};
 use crate::table::Availability;
@@ -34,14 +36,49 @@ pub struct BundleState {
     pub available_ca_identifiers: Value<Vec<Value<String>>>,
     pub ca_availability: Value<String>,
     pub default_ca_identifier: Value<String>,
+    pub content_source: Value<String>,
     pub fetch_content: Value<bool>,
     pub expected_sha256: Value<String>,
+    pub include_content: Value<bool>,
+    pub include_certificate_pem: Value<bool>,
     pub content_url: Value<String>,
     pub content: Value<String>,
     pub content_sha256: Value<String>,
     pub certificates: Value<Vec<CertificateInfo>>,
     pub roots_pem: Value<String>,
+    pub root_pem: Value<String>,
+    pub root_sha256_fingerprint: Value<String>,
+    pub offered_roots_pem: Value<String>,
     pub soonest_not_after: Value<String>,
+}
+
+/// Where `rdsca_bundle` takes its certificates from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentSource {
+    /// The RDS certificates compiled into the provider: no network.
+    Compiled,
+    /// The bundle from the truststore (or a mirror), verified and cached.
+    Download,
+    /// URLs and the CA check only.
+    None,
+}
+
+impl ContentSource {
+    const ALL: [(&'static str, ContentSource); 3] = [
+        ("compiled", ContentSource::Compiled),
+        ("download", ContentSource::Download),
+        ("none", ContentSource::None),
+    ];
+}
+
+/// The certificates a read produced, from either source.
+struct Content<'a> {
+    /// The URL it came from, or what it is for a compiled set.
+    origin: String,
+    url: Option<String>,
+    body: &'a str,
+    sha256: &'a str,
+    certificates: &'a [CertificateInfo],
 }
 
 /// A known string, `None` when null; `Err(())` while unknown (plan time).
@@ -82,7 +119,43 @@ impl BundleState {
         }
     }
 
-    /// `expected_sha256` must look like a SHA-256 and needs content to check.
+    /// `content_source`, or what the deprecated `fetch_content` says; `Err` with the problems.
+    fn content_source(&self) -> Result<ContentSource, Vec<Problem>> {
+        let named = match &self.content_source {
+            Value::Value(s) => match ContentSource::ALL.iter().find(|(n, _)| n == s) {
+                Some((_, c)) => Some(*c),
+                None => {
+                    let u = crate::suggest::UnknownValue::new(
+                        "content source",
+                        s,
+                        ContentSource::ALL.iter().map(|(n, _)| *n),
+                    );
+                    return Err(vec![Problem {
+                        attribute: "content_source",
+                        summary: u.summary(),
+                        detail: u.detail(),
+                    }]);
+                }
+            },
+            _ => None,
+        };
+        let legacy = match self.fetch_content {
+            Value::Value(true) => Some(ContentSource::Download),
+            Value::Value(false) => Some(ContentSource::None),
+            _ => None,
+        };
+        match (named, legacy) {
+            (Some(_), Some(_)) => Err(vec![Problem {
+                attribute: "fetch_content",
+                summary: "fetch_content and content_source both set".into(),
+                detail: "fetch_content is the older form of content_source (true = \"download\", false = \"none\"): keep content_source only.".into(),
+            }]),
+            (Some(c), None) | (None, Some(c)) => Ok(c),
+            (None, None) => Ok(ContentSource::Compiled),
+        }
+    }
+
+    /// `expected_sha256` must look like a SHA-256 and needs a download to check.
     fn pin_problems(&self) -> Vec<Problem> {
         let Value::Value(pin) = &self.expected_sha256 else {
             return Vec::new();
@@ -96,21 +169,26 @@ impl BundleState {
                 detail: format!("expected_sha256 = \"{pin}\" is not a SHA-256: 64 hexadecimal digits, as `sha256sum` prints them."),
             });
         }
-        if matches!(self.fetch_content, Value::Value(false)) {
-            problems.push(Problem {
+        match self.content_source() {
+            Ok(ContentSource::Download) | Err(_) => {}
+            Ok(source) => problems.push(Problem {
                 attribute: "expected_sha256",
-                summary: "expected_sha256 needs the bundle content".into(),
-                detail: "expected_sha256 pins the fetched bundle, but fetch_content = false fetches nothing: remove one of them.".into(),
-            });
+                summary: "expected_sha256 needs a downloaded bundle".into(),
+                detail: format!(
+                    "expected_sha256 pins the file AWS (or a mirror) serves, but this data source {}: set content_source = \"download\", or remove the pin.",
+                    if source == ContentSource::None {
+                        "fetches nothing"
+                    } else {
+                        "uses the certificates compiled into the provider"
+                    }
+                ),
+            }),
         }
         problems
     }
 
     fn fill(mut self, s: &Selection) -> Self {
-        self.id = Value::Value(match &s.region {
-            Some(r) => r.code().to_string(),
-            None => format!("global/{}", s.partition.id),
-        });
+        self.id = Value::Value(s.id());
         self.region_name = Value::Value(match &s.region {
             Some(r) => r.name(),
             None => format!("Global ({})", s.partition.name),
@@ -161,7 +239,7 @@ fn certificates_attribute() -> tf_provider::schema::Attribute {
             ("signature_algorithm", s(), "Signature algorithm, e.g. `SHA384-RSA`."),
             ("sha1_fingerprint", s(), "SHA-1 fingerprint of the DER, lowercase hex."),
             ("sha256_fingerprint", s(), "SHA-256 fingerprint of the DER, lowercase hex."),
-            ("cert_pem", s(), "The certificate alone, PEM."),
+            ("cert_pem", s(), "The certificate alone, PEM; null unless `include_certificate_pem = true`."),
             ("ca_identifier", s(), "The RDS CA (`rds-ca-rsa2048-g1`, ...) the CN names (`Amazon RDS <region> Root CA <type> G1`); else null. Beta and Preview certificates name none."),
             ("region", s(), "The Region the CN names, whether or not this provider's table knows it yet (a warning lists unknown ones); else null."),
             ("compiled_in", AttributeType::Bool, "Whether the certificate is byte-identical to one of the RDS certificates compiled into the provider (checked at build time). Every other certificate was accepted because its signature verifies against an issuer in the bundle."),
@@ -184,13 +262,19 @@ pub fn schema() -> Schema {
             ("available_ca_identifiers", computed(strings(), "The CAs RDS offers in the Region (every CA for a global bundle).")),
             ("ca_availability", computed(AttributeType::String, "What the provider's table says of `ca_identifier` in the Region: `offered`, or `unverified` when no source confirms or rules it out (the plan warns; check with `aws rds describe-certificates --region <region>`). A CA the Region does not offer is an error, never a value here. `offered` for a global bundle.")),
             ("default_ca_identifier", computed(AttributeType::String, "The CA RDS uses when none is chosen.")),
-            ("fetch_content", optional(AttributeType::Bool, "Fetch, verify and parse the PEM bundle (default `true`). Every certificate's signature must verify against an issuer in the bundle, and a certificate that names a Region and CA whose root is compiled into the provider must be that root; a bundle that fails is an error and is never cached. `false` gives the URLs and the CA check only, with no network access.")),
-            ("expected_sha256", optional(AttributeType::String, "Pin: the SHA-256 (hex) the fetched bundle must have. A mismatch is an error naming both hashes, checked before anything is cached.")),
-            ("content_url", computed(AttributeType::String, "The URL the content was fetched from: `pem_url`, or its mirror from the provider's `base_urls`. Null when `fetch_content = false`.")),
-            ("content", computed(AttributeType::String, "The PEM bundle as served. Null when `fetch_content = false`.")),
-            ("content_sha256", computed(AttributeType::String, "SHA-256 of `content`, lowercase hex.")),
+            ("content_source", optional(AttributeType::String, "Where the certificates come from. `compiled` (the default): the RDS certificates compiled into the provider, checked when it was built (signatures, CNs, keys); no network, the same answer everywhere. A Region's set is its root for each of the three CAs (and, in GovCloud, its intermediates); a global set is every certificate of the partition, as in AWS's global bundle (Beta and Preview roots included). AWS China has none: use `download` there. `download`: the PEM bundle from the truststore (or the provider's `base_urls` mirror), cached; every certificate's signature must verify against an issuer in the bundle, and one that names a Region and CA whose root is compiled in must be that root; a bundle that fails is an error and is never cached. `none`: URLs and the CA check only.")),
+            ("fetch_content", deprecated(optional(AttributeType::Bool, "Deprecated: use `content_source`. `true` is `download`, `false` is `none`."))),
+            ("expected_sha256", optional(AttributeType::String, "Pin for `content_source = \"download\"`: the SHA-256 (hex) the downloaded bundle must have. A mismatch is an error naming both hashes, checked before anything is cached.")),
+            ("include_content", optional(AttributeType::Bool, "Also set `content`, the whole bundle (default `false`: it would repeat `roots_pem` in the state).")),
+            ("include_certificate_pem", optional(AttributeType::Bool, "Also set each certificate's `cert_pem` (default `false`, to keep the state lean).")),
+            ("content_url", computed(AttributeType::String, "The URL the content was downloaded from: `pem_url`, or its mirror from the provider's `base_urls`. Null unless `content_source = \"download\"`.")),
+            ("content", computed(AttributeType::String, "The PEM bundle: as served (`download`), or the compiled-in set. Null unless `include_content = true`.")),
+            ("content_sha256", computed(AttributeType::String, "SHA-256 of the bundle, lowercase hex. For a compiled-in set it is the hash of that set's PEM, not of any file AWS serves.")),
             ("certificates", certificates_attribute()),
             ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of the bundle, PEM: what a trust store should register, per AWS.")),
+            ("root_pem", computed(AttributeType::String, "The one root `ca_identifier` chains to in `region`, PEM: all a database client needs to trust. Null for a global bundle.")),
+            ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex.")),
+            ("offered_roots_pem", computed(AttributeType::String, "The roots of the CAs RDS offers in `region` (every root for a global bundle), PEM: a trust store that keeps working when the database changes CA.")),
             ("soonest_not_after", computed(AttributeType::String, "The earliest `not_after` among the bundle's certificates (RFC 3339).")),
         ],
     )
@@ -231,38 +315,132 @@ impl DataSource for BundleDataSource {
                 AttributePath::new(w.attribute),
             );
         }
+        let source = match config.content_source() {
+            Ok(source) => source,
+            Err(problems) => {
+                report(diags, problems);
+                return None;
+            }
+        };
         let pin_problems = config.pin_problems();
         if !pin_problems.is_empty() {
             report(diags, pin_problems);
             return None;
         }
-        let fetch = !matches!(config.fetch_content, Value::Value(false));
         let expected = config
             .expected_sha256
             .as_ref_option()
             .map(|s| s.trim().to_ascii_lowercase());
+        let include_content = matches!(config.include_content, Value::Value(true));
+        let include_pem = matches!(config.include_certificate_pem, Value::Value(true));
         let mut state = config.fill(&selection);
-        if fetch {
-            let (bundle, expiry_warning_days) =
-                self.fetch(&selection, expected.as_deref(), diags).await?;
-            report_findings(&bundle, diags);
-            check_chosen_root(&bundle, &selection, diags);
-            warn_expiring(&bundle, expiry_warning_days, diags);
-            if !diags.errors.is_empty() {
-                return None;
+        let downloaded;
+        let compiled;
+        let content = match source {
+            ContentSource::None => return Some(state),
+            ContentSource::Download => {
+                let (bundle, expiry_warning_days) =
+                    self.fetch(&selection, expected.as_deref(), diags).await?;
+                report_findings(&bundle, diags);
+                downloaded = (bundle, expiry_warning_days);
+                let bundle = &downloaded.0;
+                Content {
+                    origin: bundle.url.clone(),
+                    url: Some(bundle.url.clone()),
+                    body: std::str::from_utf8(&bundle.body).unwrap_or_default(),
+                    sha256: &bundle.sha256,
+                    certificates: bundle.certificates(),
+                }
             }
-            let certificates = bundle.certificates();
-            state.content_url = Value::Value(bundle.url.clone());
-            state.content = Value::Value(String::from_utf8_lossy(&bundle.body).into_owned());
-            state.content_sha256 = Value::Value(bundle.sha256.clone());
-            state.roots_pem = Value::Value(roots_pem(certificates));
-            state.soonest_not_after = soonest_not_after(certificates)
-                .map(|c| c.not_after.clone())
-                .into();
-            state.certificates = Value::Value(certificates.to_vec());
+            ContentSource::Compiled => {
+                let region = selection.region.as_ref().map(|r| r.code());
+                compiled = match compiled_bundle(selection.partition.id, region) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        diags.error(
+                            "No compiled-in certificates here",
+                            format!("{}: {e}.", selection.id()),
+                            AttributePath::new("content_source"),
+                        );
+                        return None;
+                    }
+                };
+                Content {
+                    origin: format!("the compiled-in set of {}", selection.id()),
+                    url: None,
+                    body: &compiled.pem,
+                    sha256: &compiled.sha256,
+                    certificates: &compiled.certificates,
+                }
+            }
+        };
+        let expiry_warning_days = self
+            .shared
+            .content()
+            .map_or(crate::config::EXPIRY_WARNING_DAYS.default, |(s, _)| {
+                s.expiry_warning_days
+            });
+        let root = check_chosen_root(&content, &selection, diags);
+        warn_expiring(&content, expiry_warning_days, diags);
+        if !diags.errors.is_empty() {
+            return None;
         }
+        let certificates = content.certificates;
+        state.content_url = content.url.clone().into();
+        if include_content {
+            state.content = Value::Value(content.body.to_string());
+        }
+        state.content_sha256 = Value::Value(content.sha256.to_string());
+        state.roots_pem = Value::Value(roots_pem(certificates));
+        if selection.region.is_some() {
+            state.root_pem = root.map(|r| r.cert_pem.clone()).into();
+            state.root_sha256_fingerprint = root.map(|r| r.sha256_fingerprint.clone()).into();
+        }
+        state.offered_roots_pem = Value::Value(
+            offered_roots(certificates, &selection)
+                .map(|c| c.cert_pem.as_str())
+                .collect(),
+        );
+        state.soonest_not_after = soonest_not_after(certificates)
+            .map(|c| c.not_after.clone())
+            .into();
+        state.certificates = Value::Value(
+            certificates
+                .iter()
+                .map(|c| CertificateInfo {
+                    cert_pem: if include_pem {
+                        c.cert_pem.clone()
+                    } else {
+                        String::new()
+                    },
+                    ..c.clone()
+                })
+                .collect(),
+        );
         Some(state)
     }
+}
+
+/// The roots of the CAs offered in the selection's Region (every root for a global bundle).
+fn offered_roots<'a>(
+    certificates: &'a [CertificateInfo],
+    selection: &'a Selection,
+) -> impl Iterator<Item = &'a CertificateInfo> {
+    certificates.iter().filter(move |c| {
+        c.is_root
+            && match &selection.region {
+                None => true,
+                Some(place) => {
+                    c.region.as_deref() == Some(place.code())
+                        && c.ca_identifier.as_deref().is_some_and(|ca| {
+                            selection
+                                .available_cas()
+                                .iter()
+                                .any(|offered| offered.as_str() == ca)
+                        })
+                }
+            }
+    })
 }
 
 impl BundleDataSource {
@@ -364,11 +542,15 @@ fn human_age(seconds: i64) -> String {
 }
 
 /// The chosen CA's root must be in the bundle, or a client trusting it could not verify the
-/// database.
-fn check_chosen_root(bundle: &VerifiedBundle, selection: &Selection, diags: &mut Diagnostics) {
+/// database. Returns it (the first one, for a global bundle).
+fn check_chosen_root<'a>(
+    content: &Content<'a>,
+    selection: &Selection,
+    diags: &mut Diagnostics,
+) -> Option<&'a CertificateInfo> {
     let ca = selection.ca.as_str();
-    let certificates = bundle.certificates();
-    let has_root = certificates.iter().any(|c| {
+    let certificates = content.certificates;
+    let root = certificates.iter().find(|c| {
         c.is_root
             && c.ca_identifier.as_deref() == Some(ca)
             && selection
@@ -376,8 +558,8 @@ fn check_chosen_root(bundle: &VerifiedBundle, selection: &Selection, diags: &mut
                 .as_ref()
                 .is_none_or(|r| c.region.as_deref() == Some(r.code()))
     });
-    if has_root {
-        return;
+    if root.is_some() {
+        return root;
     }
     let want = match &selection.region {
         Some(r) => selection.ca.authority().root_common_name_in(r.code()),
@@ -391,22 +573,23 @@ fn check_chosen_root(bundle: &VerifiedBundle, selection: &Selection, diags: &mut
         format!("The bundle has no root for {ca}"),
         format!(
             "{} holds {} certificate(s), none of them the root \"{want}\". A client trusting this bundle could not verify a database that uses {ca}.",
-            bundle.url,
+            content.origin,
             certificates.len()
         ),
         AttributePath::new("ca_identifier"),
     );
+    None
 }
 
 /// Warns of certificates that expire within `days` (or have expired).
-fn warn_expiring(bundle: &VerifiedBundle, days: i64, diags: &mut Diagnostics) {
+fn warn_expiring(content: &Content, days: i64, diags: &mut Diagnostics) {
     if days <= 0 {
         return;
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let horizon = now + days * 86_400;
-    let expiring: Vec<String> = bundle
-        .certificates()
+    let expiring: Vec<String> = content
+        .certificates
         .iter()
         .filter(|c| c.not_after_unix <= horizon)
         .map(|c| {
@@ -424,7 +607,7 @@ fn warn_expiring(bundle: &VerifiedBundle, days: i64, diags: &mut Diagnostics) {
                 "{} certificate(s) in the bundle expire within {days} days",
                 expiring.len()
             ),
-            format!("{}: {}.", bundle.url, expiring.join(", ")),
+            format!("{}: {}.", content.origin, expiring.join(", ")),
         );
     }
 }
@@ -434,25 +617,118 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pins_must_be_sha256_and_need_content() {
-        let state = |pin: &str, fetch: Value<bool>| BundleState {
+    fn pins_must_be_sha256_and_need_a_download() {
+        let state = |pin: &str, source: &str| BundleState {
             expected_sha256: Value::Value(pin.into()),
-            fetch_content: fetch,
+            content_source: Value::Value(source.into()),
             ..Default::default()
         };
         let good = "05c6b4a9bf4daa95c888711481e19cc8e2e11aed4de8db759f51f4a6fce64917";
-        assert!(state(good, Value::Null).pin_problems().is_empty());
-        assert!(state(&good.to_uppercase(), Value::Value(true))
+        assert!(state(good, "download").pin_problems().is_empty());
+        assert!(state(&good.to_uppercase(), "download")
             .pin_problems()
             .is_empty());
-        let bad = state("0000", Value::Null).pin_problems();
+        let bad = state("0000", "download").pin_problems();
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].detail, "expected_sha256 = \"0000\" is not a SHA-256: 64 hexadecimal digits, as `sha256sum` prints them.");
-        let unfetched = state(good, Value::Value(false)).pin_problems();
+        for source in ["compiled", "none"] {
+            let p = state(good, source).pin_problems();
+            assert_eq!(
+                p[0].summary, "expected_sha256 needs a downloaded bundle",
+                "{source}"
+            );
+        }
+        let default = BundleState {
+            expected_sha256: Value::Value(good.into()),
+            ..Default::default()
+        };
         assert_eq!(
-            unfetched[0].summary,
-            "expected_sha256 needs the bundle content"
+            default.pin_problems().len(),
+            1,
+            "the default source is compiled"
         );
         assert!(BundleState::default().pin_problems().is_empty());
+    }
+
+    #[test]
+    fn content_source_names_and_the_old_flag() {
+        let source = |s: Value<String>, f: Value<bool>| {
+            BundleState {
+                content_source: s,
+                fetch_content: f,
+                ..Default::default()
+            }
+            .content_source()
+        };
+        assert_eq!(
+            source(Value::Null, Value::Null),
+            Ok(ContentSource::Compiled)
+        );
+        assert_eq!(
+            source(Value::Null, Value::Value(true)),
+            Ok(ContentSource::Download)
+        );
+        assert_eq!(
+            source(Value::Null, Value::Value(false)),
+            Ok(ContentSource::None)
+        );
+        assert_eq!(
+            source(Value::Value("download".into()), Value::Null),
+            Ok(ContentSource::Download)
+        );
+        let e = source(Value::Value("downlaod".into()), Value::Null).unwrap_err();
+        assert_eq!(e[0].attribute, "content_source");
+        assert!(
+            e[0].detail.contains("Did you mean \"download\"?"),
+            "{}",
+            e[0].detail
+        );
+        let e = source(Value::Value("none".into()), Value::Value(false)).unwrap_err();
+        assert_eq!(e[0].summary, "fetch_content and content_source both set");
+    }
+
+    /// `root_pem` is right for every Region and every CA it offers: the very certificate the
+    /// table pins for that Region and CA.
+    #[test]
+    fn the_single_root_is_the_pinned_one_everywhere() {
+        use crate::table::{CertKind, KnownCertificate, Region};
+        let mut checked = 0;
+        for region in Region::all().filter(|r| r.partition().has_known_certificates) {
+            let set = compiled_bundle(region.partition, Some(region.code)).unwrap();
+            for ca in region.cas {
+                let selection = select(Some(region.code), None, Some(ca.as_str()), false).unwrap();
+                let content = Content {
+                    origin: "test".into(),
+                    url: None,
+                    body: &set.pem,
+                    sha256: &set.sha256,
+                    certificates: &set.certificates,
+                };
+                let mut diags = Diagnostics::default();
+                let root = check_chosen_root(&content, &selection, &mut diags).unwrap();
+                let pinned = KnownCertificate::all()
+                    .iter()
+                    .find(|k| {
+                        k.set.is_none()
+                            && k.region == region.code
+                            && k.ca == *ca
+                            && k.kind == CertKind::Root
+                    })
+                    .unwrap();
+                assert_eq!(
+                    root.sha256_fingerprint, pinned.sha256,
+                    "{} {ca}",
+                    region.code
+                );
+                let offered: Vec<&str> = offered_roots(&set.certificates, &selection)
+                    .map(|c| c.ca_identifier.as_deref().unwrap())
+                    .collect();
+                let want: Vec<&str> = region.cas.iter().map(|c| c.as_str()).collect();
+                assert_eq!(offered, want, "{}", region.code);
+                checked += 1;
+            }
+        }
+        // 28 Regions offer all three CAs (26 commercial, 2 GovCloud), 8 only rsa2048.
+        assert_eq!(checked, 28 * 3 + 8, "Regions × offered CAs");
     }
 }

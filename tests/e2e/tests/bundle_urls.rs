@@ -9,23 +9,23 @@ fn commercial_region_global_and_govcloud_urls() {
         r#"
 data "rdsca_bundle" "ireland" {
   region        = "eu-west-1"
-  fetch_content = false
+  content_source = "none"
 }
 data "rdsca_bundle" "global" {
-  fetch_content = false
+  content_source = "none"
 }
 data "rdsca_bundle" "gov_global" {
   partition     = "aws-us-gov"
-  fetch_content = false
+  content_source = "none"
 }
 data "rdsca_bundle" "gov_west" {
   region        = "us-gov-west-1"
   ca_identifier = "rds-ca-ecc384-g1"
-  fetch_content = false
+  content_source = "none"
 }
 data "rdsca_bundle" "thailand" {
   region        = "ap-southeast-7"
-  fetch_content = false
+  content_source = "none"
 }
 output "ireland" { value = data.rdsca_bundle.ireland }
 output "global" { value = data.rdsca_bundle.global }
@@ -100,7 +100,7 @@ resource "terraform_data" "region" {
 data "rdsca_bundle" "late" {
   region        = terraform_data.region.output
   ca_identifier = "rds-ca-rsa4096-g1"
-  fetch_content = false
+  content_source = "none"
 }
 output "pem_url" { value = data.rdsca_bundle.late.pem_url }
 "#,
@@ -137,7 +137,7 @@ resource "terraform_data" "region" {
 data "rdsca_bundle" "late" {
   region        = terraform_data.region.output
   ca_identifier = "rds-ca-ecc384-g1"
-  fetch_content = false
+  content_source = "none"
 }
 "#,
     );

@@ -36,9 +36,13 @@ fn certificates_and_roots_then_a_plan_served_from_the_cache() {
         &cache,
         r#"
 data "rdsca_bundle" "global" {
+  content_source = "download"
   expected_sha256 = "05c6b4a9bf4daa95c888711481e19cc8e2e11aed4de8db759f51f4a6fce64917"
 }
 data "rdsca_bundle" "mumbai" {
+  content_source = "download"
+  include_content = true
+  include_certificate_pem = true
   region = "ap-south-1"
 }
 output "global_sha" { value = data.rdsca_bundle.global.content_sha256 }
@@ -120,7 +124,7 @@ fn pin_mismatch_missing_root_http_errors_and_expiry_warnings() {
     );
     let cache = tempfile::tempdir().unwrap();
 
-    let pin = workdir(&server, &cache, "data \"rdsca_bundle\" \"m\" {\n  region          = \"ap-south-1\"\n  expected_sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\n}\n");
+    let pin = workdir(&server, &cache, "data \"rdsca_bundle\" \"m\" {\n  content_source = \"download\"\n  region          = \"ap-south-1\"\n  expected_sha256 = \"0000000000000000000000000000000000000000000000000000000000000000\"\n}\n");
     let e = only_error(&pin.plan());
     assert_eq!(e.summary, "Bundle checksum mismatch");
     assert!(e.detail.contains("has SHA-256 ca4a9dc14e06c3f84274eff3ffed0e5d4d3463141593e1159eb4a0904df6cd74, but expected_sha256 is 0000000000000000000000000000000000000000000000000000000000000000"), "{}", e.detail);
@@ -128,7 +132,7 @@ fn pin_mismatch_missing_root_http_errors_and_expiry_warnings() {
     let missing = workdir(
         &server,
         &cache,
-        "data \"rdsca_bundle\" \"w\" {\n  region = \"eu-west-1\"\n}\n",
+        "data \"rdsca_bundle\" \"w\" {\n  content_source = \"download\"\n  region = \"eu-west-1\"\n}\n",
     );
     let e = only_error(&missing.plan());
     assert_eq!(e.summary, "The bundle has no root for rds-ca-rsa2048-g1");
@@ -142,7 +146,7 @@ fn pin_mismatch_missing_root_http_errors_and_expiry_warnings() {
     let not_found = workdir(
         &server,
         &cache,
-        "data \"rdsca_bundle\" \"x\" {\n  region = \"eu-west-3\"\n}\n",
+        "data \"rdsca_bundle\" \"x\" {\n  content_source = \"download\"\n  region = \"eu-west-3\"\n}\n",
     );
     let e = only_error(&not_found.plan());
     assert_eq!(
@@ -158,7 +162,7 @@ fn pin_mismatch_missing_root_http_errors_and_expiry_warnings() {
     let old = workdir(
         &server,
         &cache,
-        "data \"rdsca_bundle\" \"o\" {\n  region = \"us-east-1\"\n}\n",
+        "data \"rdsca_bundle\" \"o\" {\n  content_source = \"download\"\n  region = \"us-east-1\"\n}\n",
     );
     let plan = old.plan().ok();
     let warnings: Vec<_> = plan
@@ -193,6 +197,7 @@ fn hundreds_of_data_sources_fetch_each_url_once() {
         &cache,
         r#"
 data "rdsca_bundle" "many" {
+  content_source = "download"
   count  = 300
   region = element(["ap-south-1", "us-east-1", "us-west-1"], count.index)
 }
@@ -215,7 +220,7 @@ output "roots" { value = distinct([for b in data.rdsca_bundle.many : length(b.ro
 #[test]
 fn provider_settings_are_validated_and_offline_mode_says_so() {
     let bad = Workdir::with_provider(
-        "provider \"rdsca\" {\n  base_urls = { aws = \"http://mirror.example.com\" }\n}\ndata \"rdsca_bundle\" \"g\" {}\n",
+        "provider \"rdsca\" {\n  base_urls = { aws = \"http://mirror.example.com\" }\n}\ndata \"rdsca_bundle\" \"g\" {\n  content_source = \"download\"\n}\n",
     );
     let run = bad.init().validate();
     let e = only_error(&run);
@@ -229,7 +234,7 @@ fn provider_settings_are_validated_and_offline_mode_says_so() {
 
     let cache = tempfile::tempdir().unwrap();
     let offline = Workdir::with_provider(&format!(
-        "provider \"rdsca\" {{\n  offline   = true\n  cache_dir = \"{}\"\n}}\ndata \"rdsca_bundle\" \"g\" {{}}\n",
+        "provider \"rdsca\" {{\n  offline   = true\n  cache_dir = \"{}\"\n}}\ndata \"rdsca_bundle\" \"g\" {{\n  content_source = \"download\"\n}}\n",
         cache.path().display()
     ));
     let run = offline.init().plan();

@@ -30,6 +30,8 @@ fn every_example_file_is_covered() {
         "examples/data-sources",
         "examples/functions",
         "examples/quickstart",
+        "examples/trust-material",
+        "examples/module-test",
     ] {
         for entry in walk(&workspace().join(dir)) {
             found.push(
@@ -52,8 +54,11 @@ fn every_example_file_is_covered() {
             "examples/functions/ca_availability/function.tf",
             "examples/functions/ca_available/function.tf",
             "examples/functions/validate_ca/function.tf",
+            "examples/module-test/main.tf",
+            "examples/module-test/tests/rds_ca.tftest.hcl",
             "examples/provider/provider.tf",
             "examples/quickstart/main.tf",
+            "examples/trust-material/main.tf",
         ],
         "a new example needs a test here"
     );
@@ -79,12 +84,9 @@ fn provider_example() {
 
 #[test]
 fn data_source_examples() {
-    // The bundle example downloads the global bundle: serve the real one from a local server.
+    // Every example reads the compiled-in certificates: the provider points at a local mirror
+    // that must see no request at all.
     let server = TestServer::start();
-    server.route(
-        "/global/global-bundle.pem",
-        Route::ok(fixture("global-bundle.18a8b72.pem")),
-    );
     let cache = tempfile::tempdir().unwrap();
     let w = example("examples/data-sources/rdsca_bundle/data-source.tf");
     let provider = local_server_provider(&w, &server, cache.path());
@@ -99,17 +101,20 @@ fn data_source_examples() {
         out["govcloud_global_p7b_url"],
         "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.p7b"
     );
-    assert_eq!(out["root_count"], json!(102));
+    assert_eq!(out["root_count"], json!(108));
+    let root = out["root_pem"].as_str().unwrap();
+    assert_eq!(root.matches("BEGIN CERTIFICATE").count(), 1);
     assert_eq!(
-        out["trust_store_pem"]
+        out["offered_roots_pem"]
             .as_str()
             .unwrap()
             .matches("BEGIN CERTIFICATE")
             .count(),
-        102
+        3
     );
+    assert!(out["offered_roots_pem"].as_str().unwrap().contains(root));
     assert_eq!(out["soonest_expiry"], "2061-05-18T21:49:45Z");
-    assert_eq!(server.requests("/global/global-bundle.pem"), 1);
+    assert_eq!(server.total_requests(), 0, "{:?}", server.request_log());
 
     let out = example("examples/data-sources/rdsca_regions/data-source.tf").apply_outputs();
     assert_eq!(out["ecc_regions"].as_array().unwrap().len(), 26);
@@ -173,13 +178,20 @@ fn quickstart_plans_with_urls_and_a_validated_ca() {
     let w = Workdir::copy_of("examples/quickstart");
     w.init();
     let plan = w.run(&["plan", "-no-color", "-input=false"]).ok();
-    assert!(plan.stdout.contains("bundle_pem_url        = \"https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem\""), "{}", plan.stdout);
-    assert!(
-        plan.stdout
-            .contains("ca_cert_identifier    = \"rds-ca-ecc384-g1\""),
-        "{}",
-        plan.stdout
-    );
+    // Output lines with the alignment padding folded.
+    let lines: Vec<String> = plan
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for want in [
+        "+ bundle_pem_url = \"https://truststore.pki.rds.amazonaws.com/eu-west-1/eu-west-1-bundle.pem\"",
+        "+ ca_cert_identifier = \"rds-ca-ecc384-g1\"",
+        // eu-west-1's ECC384 root, as INDEX.tsv lists it in AWS's global bundle.
+        "+ root_sha256_fingerprint = \"88ecf027448f7198f3c1a6762474c4658dab35a18686af6b65de3c4023c6d0b2\"",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want}\n{}", plan.stdout);
+    }
     let bad = w.run(&["plan", "-json", "-no-color", "-var", "region=eu-central-2"]);
     assert!(!bad.success);
     assert!(
@@ -188,5 +200,96 @@ fn quickstart_plans_with_urls_and_a_validated_ca() {
             .contains("RDS does not offer this CA in the chosen Region")),
         "{}",
         bad.stdout
+    );
+}
+
+/// The trust-material example, as a user runs it: the root into a file with `terraform output
+/// -raw`, the expiry check (a warning when it fails), the precondition on the CA choice.
+#[test]
+fn trust_material_example() {
+    let w = Workdir::copy_of("examples/trust-material");
+    w.init();
+    let plan = w.plan().ok();
+    assert!(plan.diagnostics().is_empty(), "{:?}", plan.diagnostics());
+    w.apply().ok();
+    let root = w.run(&["output", "-raw", "root_pem"]).ok().stdout;
+    assert_eq!(root.matches("-----BEGIN CERTIFICATE-----").count(), 1);
+    let fingerprint = w
+        .run(&["output", "-raw", "root_sha256_fingerprint"])
+        .ok()
+        .stdout;
+    // eu-central-1's RSA4096 root, as INDEX.tsv lists it in AWS's global bundle.
+    assert_eq!(
+        fingerprint,
+        "3111f322e448c26ea2722c02e29714dace16d5c39336cdf6dfbffbc0368d5332"
+    );
+    let offered = w.run(&["output", "-raw", "offered_roots_pem"]).ok().stdout;
+    assert_eq!(offered.matches("-----BEGIN CERTIFICATE-----").count(), 3);
+    assert!(offered.contains(&root));
+
+    // The roots live until 2061 and later: a 40,000-day horizon fails the check, as a warning.
+    let far = w
+        .run(&[
+            "plan",
+            "-json",
+            "-no-color",
+            "-var",
+            "expiry_warning_days=40000",
+        ])
+        .ok();
+    let warnings: Vec<_> = far
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.severity == "warning")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].summary.contains("Check block assertion failed"),
+        "{:?}",
+        warnings[0]
+    );
+    assert!(
+        warnings[0].detail.contains("within 40000 days"),
+        "{:?}",
+        warnings[0]
+    );
+
+    // An unverified CA passes the provider (with a warning) but not this precondition.
+    let bad = w.run(&[
+        "plan",
+        "-json",
+        "-no-color",
+        "-var",
+        "db={region=\"ap-east-2\", ca=\"rds-ca-ecc384-g1\"}",
+    ]);
+    assert!(!bad.success);
+    let errors = bad.errors();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .detail
+            .contains("Choose a CA that RDS is known to offer in ap-east-2."),
+        "{:?}",
+        errors[0]
+    );
+}
+
+/// The `terraform test` file a user can copy into their module passes under the real CLI.
+#[test]
+fn module_test_example_passes_terraform_test() {
+    let w = Workdir::copy_of("examples/module-test");
+    std::fs::create_dir_all(w.path().join("tests")).unwrap();
+    std::fs::copy(
+        workspace().join("examples/module-test/tests/rds_ca.tftest.hcl"),
+        w.path().join("tests/rds_ca.tftest.hcl"),
+    )
+    .unwrap();
+    w.init();
+    let run = w.run(&["test", "-no-color"]);
+    assert!(run.success, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("Success! 2 passed, 0 failed."),
+        "{}",
+        run.stdout
     );
 }

@@ -14,7 +14,7 @@ fn provider_logs_show_under_tf_log_provider_without_bundle_content() {
     w.write(
         "main.tf",
         &format!(
-            "{}{provider}data \"rdsca_bundle\" \"m\" {{\n  region = \"ap-south-1\"\n}}\n",
+            "{}{provider}data \"rdsca_bundle\" \"m\" {{\n  content_source = \"download\"\n  region = \"ap-south-1\"\n}}\n",
             required_providers()
         ),
     );

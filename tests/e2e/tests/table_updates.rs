@@ -19,11 +19,11 @@ fn new_regions_and_china_plan_with_their_urls() {
 data "rdsca_bundle" "r" {
   for_each      = toset(["ap-east-2", "ap-southeast-6", "cn-north-1", "cn-northwest-1"])
   region        = each.value
-  fetch_content = false
+  content_source = "none"
 }
 data "rdsca_bundle" "china_global" {
   partition     = "aws-cn"
-  fetch_content = false
+  content_source = "none"
 }
 output "urls" {
   value = { for k, b in data.rdsca_bundle.r : k => [b.pem_url, b.p7b_url, b.region_name, b.partition, b.ca_availability] }
@@ -59,7 +59,7 @@ output "china_global" {
 #[test]
 fn an_unverified_ca_warns_and_the_plan_succeeds() {
     let w = Workdir::with_provider(
-        "data \"rdsca_bundle\" \"t\" {\n  region        = \"ap-east-2\"\n  ca_identifier = \"rds-ca-ecc384-g1\"\n  fetch_content = false\n}\noutput \"state\" { value = data.rdsca_bundle.t.ca_availability }\n",
+        "data \"rdsca_bundle\" \"t\" {\n  region        = \"ap-east-2\"\n  ca_identifier = \"rds-ca-ecc384-g1\"\n  content_source = \"none\"\n}\noutput \"state\" { value = data.rdsca_bundle.t.ca_availability }\n",
     );
     w.init();
     let v = w.validate();
@@ -84,7 +84,7 @@ fn an_unverified_ca_warns_and_the_plan_succeeds() {
 
 #[test]
 fn an_unlisted_region_fails_by_default_and_works_with_the_setting() {
-    let body = "data \"rdsca_bundle\" \"n\" {\n  region        = \"eu-west-4\"\n  fetch_content = false\n}\noutput \"url\" { value = data.rdsca_bundle.n.pem_url }\noutput \"state\" { value = data.rdsca_bundle.n.ca_availability }\n";
+    let body = "data \"rdsca_bundle\" \"n\" {\n  region        = \"eu-west-4\"\n  content_source = \"none\"\n}\noutput \"url\" { value = data.rdsca_bundle.n.pem_url }\noutput \"state\" { value = data.rdsca_bundle.n.ca_availability }\n";
     let strict = Workdir::with_provider(body);
     let e = only_error(&strict.init().validate());
     assert_eq!(e.summary, "Unknown region \"eu-west-4\"");

@@ -71,7 +71,7 @@ fn a_tampered_certificate_fails_the_plan_and_is_never_cached() {
         &server,
         cache.path(),
         "",
-        "data \"rdsca_bundle\" \"g\" {}\noutput \"n\" { value = length(data.rdsca_bundle.g.certificates) }\noutput \"compiled\" { value = alltrue(data.rdsca_bundle.g.certificates[*].compiled_in) }\n",
+        "data \"rdsca_bundle\" \"g\" {\n  content_source = \"download\"\n}\noutput \"n\" { value = length(data.rdsca_bundle.g.certificates) }\noutput \"compiled\" { value = alltrue(data.rdsca_bundle.g.certificates[*].compiled_in) }\n",
     );
     let e = only_error(&w.plan());
     assert_eq!(
@@ -108,7 +108,7 @@ fn an_impostor_root_names_region_and_ca() {
         &server,
         cache.path(),
         "",
-        "data \"rdsca_bundle\" \"u\" {\n  region = \"us-east-1\"\n}\n",
+        "data \"rdsca_bundle\" \"u\" {\n  content_source = \"download\"\n  region = \"us-east-1\"\n}\n",
     );
     let e = only_error(&w.plan());
     assert!(e.detail.contains("certificate 6 (\"Amazon RDS eu-west-1 Root CA RSA2048 G1\") claims to be the rds-ca-rsa2048-g1 root of eu-west-1, but it is not the one this provider knows"), "{}", e.detail);
@@ -126,7 +126,7 @@ fn roots_of_regions_the_table_lacks_are_a_warning() {
         &server,
         cache.path(),
         "  expiry_warning_days = 0\n",
-        "data \"rdsca_bundle\" \"u\" {\n  region = \"us-east-1\"\n}\noutput \"future\" { value = [for c in data.rdsca_bundle.u.certificates : c.region if !c.compiled_in && c.region != null] }\n",
+        "data \"rdsca_bundle\" \"u\" {\n  content_source = \"download\"\n  region = \"us-east-1\"\n}\noutput \"future\" { value = [for c in data.rdsca_bundle.u.certificates : c.region if !c.compiled_in && c.region != null] }\n",
     );
     let plan = w.plan().ok();
     let warnings: Vec<_> = plan
@@ -167,7 +167,7 @@ fn a_pin_mismatch_caches_nothing_and_the_fixed_mirror_passes() {
         &server,
         cache.path(),
         "",
-        &format!("data \"rdsca_bundle\" \"m\" {{\n  region          = \"ap-south-1\"\n  expected_sha256 = \"{pin}\"\n}}\n"),
+        &format!("data \"rdsca_bundle\" \"m\" {{\n  content_source = \"download\"\n  region          = \"ap-south-1\"\n  expected_sha256 = \"{pin}\"\n}}\n"),
     );
     let e = only_error(&w.plan());
     assert_eq!(e.summary, "Bundle checksum mismatch");
@@ -197,7 +197,7 @@ fn an_expired_entry_is_served_stale_when_the_server_fails() {
         &server,
         cache.path(),
         "  cache_ttl_seconds = 0\n",
-        "data \"rdsca_bundle\" \"m\" {\n  region = \"ap-south-1\"\n}\n",
+        "data \"rdsca_bundle\" \"m\" {\n  content_source = \"download\"\n  region = \"ap-south-1\"\n}\n",
     );
     assert!(w.plan().ok().errors().is_empty());
     for (route, failure) in [
@@ -244,7 +244,7 @@ fn provider_attributes_may_be_unknown() {
     w.write(
         "main.tf",
         &format!(
-            "{}variable \"mirror\" {{\n  type    = string\n  default = \"{}\"\n}}\nprovider \"rdsca\" {{\n  base_urls   = {{ aws = var.mirror }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n}}\ndata \"rdsca_bundle\" \"m\" {{\n  region = \"ap-south-1\"\n}}\noutput \"url\" {{ value = data.rdsca_bundle.m.content_url }}\n",
+            "{}variable \"mirror\" {{\n  type    = string\n  default = \"{}\"\n}}\nprovider \"rdsca\" {{\n  base_urls   = {{ aws = var.mirror }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n}}\ndata \"rdsca_bundle\" \"m\" {{\n  content_source = \"download\"\n  region = \"ap-south-1\"\n}}\noutput \"url\" {{ value = data.rdsca_bundle.m.content_url }}\n",
             required_providers(),
             server.base_url(),
             cache.path().display()
@@ -264,7 +264,7 @@ fn provider_attributes_may_be_unknown() {
     later.write(
         "main.tf",
         &format!(
-            "{}resource \"terraform_data\" \"mirror\" {{\n  input = \"{}\"\n}}\nprovider \"rdsca\" {{\n  base_urls   = {{ aws = terraform_data.mirror.output }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n}}\ndata \"rdsca_bundle\" \"urls\" {{\n  region        = \"ap-south-1\"\n  fetch_content = false\n}}\ndata \"rdsca_bundle\" \"content\" {{\n  region     = \"ap-south-1\"\n  depends_on = [terraform_data.mirror]\n}}\noutput \"pem_url\" {{ value = data.rdsca_bundle.urls.pem_url }}\noutput \"sha\" {{ value = data.rdsca_bundle.content.content_sha256 }}\n",
+            "{}resource \"terraform_data\" \"mirror\" {{\n  input = \"{}\"\n}}\nprovider \"rdsca\" {{\n  base_urls   = {{ aws = terraform_data.mirror.output }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n}}\ndata \"rdsca_bundle\" \"urls\" {{\n  region        = \"ap-south-1\"\n  content_source = \"none\"\n}}\ndata \"rdsca_bundle\" \"content\" {{\n  content_source = \"download\"\n  region     = \"ap-south-1\"\n  depends_on = [terraform_data.mirror]\n}}\noutput \"pem_url\" {{ value = data.rdsca_bundle.urls.pem_url }}\noutput \"sha\" {{ value = data.rdsca_bundle.content.content_sha256 }}\n",
             required_providers(),
             server.base_url(),
             cache.path().display()
@@ -291,7 +291,7 @@ fn provider_attributes_may_be_unknown() {
     eager.write(
         "main.tf",
         &format!(
-            "{}resource \"terraform_data\" \"mirror\" {{\n  input = \"{}\"\n}}\nprovider \"rdsca\" {{\n  base_urls   = {{ aws = terraform_data.mirror.output }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n}}\ndata \"rdsca_bundle\" \"content\" {{\n  region = \"ap-south-1\"\n}}\n",
+            "{}resource \"terraform_data\" \"mirror\" {{\n  input = \"{}\"\n}}\nprovider \"rdsca\" {{\n  base_urls   = {{ aws = terraform_data.mirror.output }}\n  ca_cert_pem = file(\"${{path.module}}/ca.pem\")\n  cache_dir   = \"{}\"\n}}\ndata \"rdsca_bundle\" \"content\" {{\n  content_source = \"download\"\n  region = \"ap-south-1\"\n}}\n",
             required_providers(),
             server.base_url(),
             cache.path().display()
