@@ -1,8 +1,8 @@
 //! Every configuration under examples/ runs through init, validate and plan (and apply where it
 //! has outputs to check).
 
-use rdsca_e2e::{fixture, local_server_provider, required_providers, workspace, Workdir};
-use rdsca_test_server::{Route, TestServer};
+use rdsca_e2e::{local_server_provider, required_providers, workspace, Workdir};
+use rdsca_test_server::TestServer;
 use serde_json::json;
 
 /// A Registry-layout example file in a working directory, with the provider requirement added
