@@ -43,8 +43,8 @@ pub enum TrustStoreError {
 }
 
 /// A PKCS#12 trust store holding `certs`, each a `(alias, DER certificate)`, as trusted
-/// certificate entries, protected by `password`. Aliases must be unique without regard to ASCII
-/// case (Java lower-cases them); entries are written in alias order.
+/// certificate entries, protected by `password`. Aliases must be unique without regard to case
+/// (Java lower-cases them); entries are written in alias order.
 pub fn pkcs12_truststore(
     certs: &[(&str, &[u8])],
     password: &str,
@@ -59,7 +59,7 @@ pub fn pkcs12_truststore(
     let mut seen = std::collections::HashSet::new();
     for (index, (alias, der)) in certs.iter().enumerate() {
         check_alias(alias, index + 1)?;
-        if !seen.insert(alias.to_ascii_lowercase()) {
+        if !seen.insert(alias.to_lowercase()) {
             return Err(TrustStoreError::DuplicateAlias {
                 alias: alias.to_string(),
             });
@@ -169,6 +169,8 @@ mod tests {
             }
         );
         assert!(err.to_string().contains("used twice"), "{err}");
+        let err = pkcs12_truststore(&[("zürich", &a), ("ZÜRICH", &b)], "pw").unwrap_err();
+        assert!(matches!(err, TrustStoreError::DuplicateAlias { .. }));
         let err = pkcs12_truststore(&[("x", &a), ("x", &a)], "pw").unwrap_err();
         assert!(matches!(err, TrustStoreError::DuplicateAlias { .. }));
     }
