@@ -5,6 +5,9 @@
 #   terraform apply
 #   terraform output -raw root_pem > rds-root.pem              # psql sslrootcert=rds-root.pem
 #   terraform output -raw offered_roots_pem > rds-roots.pem    # survives a change of CA
+#   terraform output -raw truststore_pkcs12 | base64 -d > rds-truststore.p12
+#   java -Djavax.net.ssl.trustStore=rds-truststore.p12 -Djavax.net.ssl.trustStoreType=PKCS12 \
+#        -Djavax.net.ssl.trustStorePassword=changeit ...
 terraform {
   required_providers {
     rdsca = {
@@ -25,6 +28,13 @@ variable "db" {
   }
 }
 
+variable "truststore_password" {
+  description = "Password of the Java trust store (changeit is Java's customary one: trust stores hold no secrets)."
+  type        = string
+  sensitive   = true
+  default     = "changeit"
+}
+
 variable "expiry_warning_days" {
   description = "Warn when a certificate of the set expires within this many days."
   type        = number
@@ -32,8 +42,9 @@ variable "expiry_warning_days" {
 }
 
 data "rdsca_bundle" "db" {
-  region        = var.db.region
-  ca_identifier = var.db.ca
+  region              = var.db.region
+  ca_identifier       = var.db.ca
+  truststore_password = var.truststore_password
 
   lifecycle {
     # The provider already fails the plan when the Region lacks the CA; this also refuses a CA
@@ -63,4 +74,8 @@ output "root_sha256_fingerprint" {
 
 output "offered_roots_pem" {
   value = data.rdsca_bundle.db.offered_roots_pem
+}
+
+output "truststore_pkcs12" {
+  value = data.rdsca_bundle.db.truststore_pkcs12
 }

@@ -22,7 +22,7 @@ pub use service::{
     verified_content, BundleService, ContentError, ContentSettings, Origin, VerifiedBundle,
     VerifiedContent,
 };
-pub use truststore::{pkcs12_truststore, TrustStoreError};
+pub use truststore::{pkcs12_truststore, stable_pkcs12_truststore, TrustStoreError};
 pub use verify::{Finding, Signatures};
 
 /// SHA-256 as lowercase hex.

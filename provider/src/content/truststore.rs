@@ -82,6 +82,62 @@ pub fn pkcs12_truststore(
         .map_err(|e| TrustStoreError::Encoding(e.to_string()))
 }
 
+/// Whether `p12` opens with `password` and holds exactly `certs` (aliases without regard to
+/// case, certificates byte for byte).
+pub fn holds_exactly(p12: &[u8], certs: &[(&str, &[u8])], password: &str) -> bool {
+    let Ok(store) = KeyStore::from_pkcs12(p12, password, p12_keystore::Pkcs12ImportPolicy::Strict)
+    else {
+        return false;
+    };
+    store.entries().count() == certs.len()
+        && certs.iter().all(|(alias, der)| {
+            store.entries().any(|(a, entry)| {
+                a.eq_ignore_ascii_case(alias)
+                    && matches!(entry, KeyStoreEntry::Certificate(c) if c.as_der() == *der)
+            })
+        })
+}
+
+/// Like [`pkcs12_truststore`], but the same bytes as last time when `dir` holds a store of the
+/// same certificates that opens with the same password. A PKCS#12 file carries random salts, so
+/// without this every read would give new bytes and anything written from them would change on
+/// every plan. Files are named by the certificates' hash (never the password's); the store
+/// itself is what the password protects.
+pub fn stable_pkcs12_truststore(
+    dir: Option<&std::path::Path>,
+    certs: &[(&str, &[u8])],
+    password: &str,
+) -> Result<Vec<u8>, TrustStoreError> {
+    let Some(dir) = dir else {
+        return pkcs12_truststore(certs, password);
+    };
+    let mut key = Vec::new();
+    for (alias, der) in certs {
+        key.extend_from_slice(alias.to_lowercase().as_bytes());
+        key.push(0);
+        key.extend_from_slice(der);
+    }
+    let path = dir
+        .join("truststores")
+        .join(format!("{}.p12", super::sha256_hex(&key)));
+    if let Ok(previous) = std::fs::read(&path) {
+        if holds_exactly(&previous, certs, password) {
+            return Ok(previous);
+        }
+    }
+    let fresh = pkcs12_truststore(certs, password)?;
+    let written = std::fs::create_dir_all(path.parent().expect("a folder")).and_then(|_| {
+        let mut tmp = tempfile::NamedTempFile::new_in(path.parent().expect("a folder"))?;
+        std::io::Write::write_all(&mut tmp, &fresh)?;
+        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
+    });
+    if let Err(e) = written {
+        // The store is good; only its stability across plans is lost.
+        tracing::warn!(path = %path.display(), error = %e, "cannot keep the trust store for the next plan");
+    }
+    Ok(fresh)
+}
+
 fn check_alias(alias: &str, index: usize) -> Result<(), TrustStoreError> {
     if alias.is_empty() {
         return Err(TrustStoreError::EmptyAlias { index });
@@ -263,5 +319,26 @@ mod tests {
             three.len()
         );
         assert!(every.len() < der(&all) + 108 * 200 + 600, "{}", every.len());
+    }
+
+    #[test]
+    fn a_kept_store_gives_the_same_bytes_until_the_input_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = aws_roots(2);
+        let one: Vec<(&str, &[u8])> = vec![("a", &roots[0]), ("b", &roots[1])];
+        let first = stable_pkcs12_truststore(Some(dir.path()), &one, "changeit").unwrap();
+        let again = stable_pkcs12_truststore(Some(dir.path()), &one, "changeit").unwrap();
+        assert_eq!(first, again);
+        assert!(holds_exactly(&first, &one, "changeit"));
+        // Another password: a new store that opens with it.
+        let other = stable_pkcs12_truststore(Some(dir.path()), &one, "another").unwrap();
+        assert_ne!(other, first);
+        assert!(holds_exactly(&other, &one, "another"));
+        assert!(!holds_exactly(&other, &one, "changeit"));
+        // Other certificates: another file.
+        let fewer: Vec<(&str, &[u8])> = vec![("a", &roots[0])];
+        let small = stable_pkcs12_truststore(Some(dir.path()), &fewer, "changeit").unwrap();
+        assert!(holds_exactly(&small, &fewer, "changeit"));
+        assert!(!holds_exactly(&small, &one, "changeit"));
     }
 }

@@ -13,13 +13,16 @@ use std::sync::Arc;
 use tf_provider::AttributePath;
 
 use super::report;
+use base64::Engine as _;
+
 use crate::content::{
-    compiled_bundle, roots_pem, soonest_not_after, CertificateInfo, ContentError, Finding, Origin,
-    VerifiedBundle,
+    compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore, CertificateInfo,
+    ContentError, Finding, Origin, VerifiedBundle,
 };
 use crate::provider::Shared;
 use crate::schema_util::{
-    block, computed, computed_object_list, deprecated, optional, optional_computed, strings,
+    block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
+    strings,
 };
 use crate::selection::{select, Problem, Selection};
 use crate::table::Availability;
@@ -49,6 +52,8 @@ pub struct BundleState {
     pub root_pem: Value<String>,
     pub root_sha256_fingerprint: Value<String>,
     pub offered_roots_pem: Value<String>,
+    pub truststore_password: Value<String>,
+    pub truststore_pkcs12: Value<String>,
     pub soonest_not_after: Value<String>,
 }
 
@@ -275,6 +280,8 @@ pub fn schema() -> Schema {
             ("root_pem", computed(AttributeType::String, "The one root `ca_identifier` chains to in `region`, PEM: all a database client needs to trust. Null for a global bundle.")),
             ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex.")),
             ("offered_roots_pem", computed(AttributeType::String, "The roots of the CAs RDS offers in `region` (every root for a global bundle), PEM: a trust store that keeps working when the database changes CA.")),
+            ("truststore_password", sensitive(optional(AttributeType::String, "Set it to get `truststore_pkcs12`: the password of that Java trust store (not empty: Java would ignore the store's certificates)."))),
+            ("truststore_pkcs12", computed(AttributeType::String, "A PKCS#12 trust store of the roots in `offered_roots_pem`, base64: each a `trustedCertEntry` (alias `<region>-<ca identifier>`) as Java's `keytool` and `KeyStore` expect. Use it with `-Djavax.net.ssl.trustStore=rds.p12 -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=…` after `terraform output -raw … | base64 -d > rds.p12`. PKCS#12 files carry random salts: the provider keeps the last store in its cache folder and returns the same bytes while the certificates and password stay the same. Null unless `truststore_password` is set.")),
             ("soonest_not_after", computed(AttributeType::String, "The earliest `not_after` among the bundle's certificates (RFC 3339).")),
         ],
     )
@@ -396,11 +403,18 @@ impl DataSource for BundleDataSource {
             state.root_pem = root.map(|r| r.cert_pem.clone()).into();
             state.root_sha256_fingerprint = root.map(|r| r.sha256_fingerprint.clone()).into();
         }
-        state.offered_roots_pem = Value::Value(
-            offered_roots(certificates, &selection)
-                .map(|c| c.cert_pem.as_str())
-                .collect(),
-        );
+        let offered: Vec<&CertificateInfo> = offered_roots(certificates, &selection).collect();
+        state.offered_roots_pem =
+            Value::Value(offered.iter().map(|c| c.cert_pem.as_str()).collect());
+        if let Value::Value(password) = &state.truststore_password {
+            state.truststore_pkcs12 = self
+                .truststore(&offered, password, diags)
+                .map(|p12| base64::engine::general_purpose::STANDARD.encode(p12))
+                .into();
+            if !diags.errors.is_empty() {
+                return None;
+            }
+        }
         state.soonest_not_after = soonest_not_after(certificates)
             .map(|c| c.not_after.clone())
             .into();
@@ -444,6 +458,53 @@ fn offered_roots<'a>(
 }
 
 impl BundleDataSource {
+    /// The PKCS#12 trust store of `roots`, kept stable across plans in the cache folder.
+    fn truststore(
+        &self,
+        roots: &[&CertificateInfo],
+        password: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Vec<u8>> {
+        let mut aliases: Vec<String> = Vec::new();
+        let mut ders: Vec<Vec<u8>> = Vec::new();
+        for c in roots {
+            let alias = match (&c.region, &c.ca_identifier) {
+                (Some(region), Some(ca)) => format!("{region}-{ca}"),
+                _ => c.common_name.to_lowercase(),
+            };
+            let alias = match aliases.iter().filter(|a| a.starts_with(&alias)).count() {
+                0 => alias,
+                n => format!("{alias}-{}", n + 1),
+            };
+            aliases.push(alias);
+            ders.extend(
+                crate::content::pem::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
+                    .ok()?,
+            );
+        }
+        let entries: Vec<(&str, &[u8])> = aliases
+            .iter()
+            .map(String::as_str)
+            .zip(ders.iter().map(Vec::as_slice))
+            .collect();
+        let dir = self
+            .shared
+            .content()
+            .ok()
+            .and_then(|(s, _)| s.content.cache.as_ref().map(|c| c.dir.clone()));
+        match stable_pkcs12_truststore(dir.as_deref(), &entries, password) {
+            Ok(p12) => Some(p12),
+            Err(e) => {
+                diags.error(
+                    "Cannot write the PKCS#12 trust store",
+                    e.to_string(),
+                    AttributePath::new("truststore_password"),
+                );
+                None
+            }
+        }
+    }
+
     /// The selection's verified PEM bundle from the bundle service; failures become errors.
     async fn fetch(
         &self,

@@ -227,6 +227,40 @@ fn trust_material_example() {
     assert_eq!(offered.matches("-----BEGIN CERTIFICATE-----").count(), 3);
     assert!(offered.contains(&root));
 
+    // The Java trust store, base64-decoded into a file, lists as trusted certificates; a second
+    // apply (a new provider process) returns the same bytes.
+    let p12_b64 = w.run(&["output", "-raw", "truststore_pkcs12"]).ok().stdout;
+    let p12 = decode_base64(&p12_b64);
+    let store = w.path().join("rds-truststore.p12");
+    std::fs::write(&store, &p12).unwrap();
+    let list = std::process::Command::new("keytool")
+        .args([
+            "-list",
+            "-storetype",
+            "PKCS12",
+            "-storepass",
+            "changeit",
+            "-keystore",
+        ])
+        .arg(&store)
+        .output()
+        .expect("keytool (a JDK; scripts/setup.sh installs one)");
+    let listing = String::from_utf8_lossy(&list.stdout);
+    assert!(list.status.success(), "{listing}");
+    assert_eq!(listing.matches("trustedCertEntry").count(), 3, "{listing}");
+    for ca in ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"] {
+        assert!(
+            listing.contains(&format!("eu-central-1-{ca},")),
+            "{listing}"
+        );
+    }
+    w.apply().ok();
+    assert_eq!(
+        w.run(&["output", "-raw", "truststore_pkcs12"]).ok().stdout,
+        p12_b64,
+        "the store must not change between plans"
+    );
+
     // The roots live until 2061 and later: a 40,000-day horizon fails the check, as a warning.
     let far = w
         .run(&[
@@ -292,4 +326,20 @@ fn module_test_example_passes_terraform_test() {
         "{}",
         run.stdout
     );
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    let out = std::process::Command::new("base64")
+        .arg("-d")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success());
+    out.stdout
 }
