@@ -242,3 +242,38 @@ fn provider_settings_are_validated_and_offline_mode_says_so() {
     assert_eq!(e.summary, "Cannot fetch the RDS CA bundle https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
     assert!(e.detail.starts_with("offline mode (offline = true): https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem is not in the cache"), "{}", e.detail);
 }
+
+/// A mirror behind a private CA is reached without ca_cert_pem when the CA is in the trust store
+/// the provider process sees (here through SSL_CERT_FILE, which the OS trust store loader
+/// honours), and refused when it is not.
+#[test]
+fn the_platform_trust_store_is_used() {
+    let server = TestServer::start();
+    server.route(
+        "/ap-south-1/ap-south-1-bundle.pem",
+        Route::ok(fixture("ap-south-1-bundle.pem")),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let config = format!(
+        "{}provider \"rdsca\" {{\n  base_urls = {{ aws = \"{}\" }}\n  cache_dir = \"{}\"\n}}\ndata \"rdsca_bundle\" \"m\" {{\n  region         = \"ap-south-1\"\n  content_source = \"download\"\n}}\n",
+        required_providers(),
+        server.base_url(),
+        cache.path().display()
+    );
+    let untrusted = Workdir::raw(&config);
+    untrusted.init();
+    let e = only_error(&untrusted.plan());
+    assert!(e.detail.contains("not trusted"), "{}", e.detail);
+    assert!(e.detail.contains("SSL_CERT_FILE"), "{}", e.detail);
+
+    let mut trusted = Workdir::raw(&config);
+    trusted.write("system-ca.pem", server.ca_pem());
+    let ca_file = trusted.path().join("system-ca.pem");
+    trusted
+        .extra_env
+        .push(("SSL_CERT_FILE".into(), ca_file.display().to_string()));
+    trusted.init();
+    let plan = trusted.plan().ok();
+    assert!(plan.errors().is_empty(), "{}", plan.stdout);
+    assert_eq!(server.requests("/ap-south-1/ap-south-1-bundle.pem"), 1);
+}
