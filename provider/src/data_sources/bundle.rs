@@ -279,9 +279,9 @@ pub fn schema() -> Schema {
             ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of the bundle, PEM: what a trust store should register, per AWS.")),
             ("root_pem", computed(AttributeType::String, "The one root `ca_identifier` chains to in `region`, PEM: all a database client needs to trust. Null for a global bundle.")),
             ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex.")),
-            ("offered_roots_pem", computed(AttributeType::String, "The roots of the CAs RDS offers in `region` (every root for a global bundle), PEM: a trust store that keeps working when the database changes CA.")),
+            ("offered_roots_pem", computed(AttributeType::String, "The roots of the CAs RDS offers in `region`, PEM: a trust store that keeps working when the database changes CA. Null for a global bundle: `roots_pem` holds them.")),
             ("truststore_password", sensitive(optional(AttributeType::String, "Set it to get `truststore_pkcs12`: the password of that Java trust store (not empty: Java would ignore the store's certificates)."))),
-            ("truststore_pkcs12", computed(AttributeType::String, "A PKCS#12 trust store of the roots in `offered_roots_pem`, base64: each a `trustedCertEntry` (alias `<region>-<ca identifier>`) as Java's `keytool` and `KeyStore` expect. Use it with `-Djavax.net.ssl.trustStore=rds.p12 -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=…` after `terraform output -raw … | base64 -d > rds.p12`. PKCS#12 files carry random salts: the provider keeps the last store in its cache folder and returns the same bytes while the certificates and password stay the same. Null unless `truststore_password` is set.")),
+            ("truststore_pkcs12", computed(AttributeType::String, "A PKCS#12 trust store of the roots in `offered_roots_pem` (for a global bundle, of every root), base64: each a `trustedCertEntry` (alias `<region>-<ca identifier>`) as Java's `keytool` and `KeyStore` expect. Use it with `-Djavax.net.ssl.trustStore=rds.p12 -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=…` after `terraform output -raw … | base64 -d > rds.p12`. PKCS#12 files carry random salts: the provider keeps the last store in its cache folder and returns the same bytes while the certificates and password stay the same. Null unless `truststore_password` is set.")),
             ("soonest_not_after", computed(AttributeType::String, "The earliest `not_after` among the bundle's certificates (RFC 3339).")),
         ],
     )
@@ -404,8 +404,11 @@ impl DataSource for BundleDataSource {
             state.root_sha256_fingerprint = root.map(|r| r.sha256_fingerprint.clone()).into();
         }
         let offered: Vec<&CertificateInfo> = offered_roots(certificates, &selection).collect();
-        state.offered_roots_pem =
-            Value::Value(offered.iter().map(|c| c.cert_pem.as_str()).collect());
+        if selection.region.is_some() {
+            // For a global bundle it would repeat roots_pem.
+            state.offered_roots_pem =
+                Value::Value(offered.iter().map(|c| c.cert_pem.as_str()).collect());
+        }
         if let Value::Value(password) = &state.truststore_password {
             state.truststore_pkcs12 = self
                 .truststore(&offered, password, diags)
