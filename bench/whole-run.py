@@ -181,7 +181,7 @@ def main():
         "a: no provider": config(base, "a_none", [], 'output "x" { value = 2 + 3 }\n'),
     }
     rs = regions()
-    bundles = "".join(f'data "rdsca_bundle" "r{i}" {{\n  region = "{c}"\n  fetch_content = false\n}}\n' for i, (c, _) in enumerate(rs))
+    bundles = "".join(f'data "rdsca_bundle" "r{i}" {{\n  region = "{c}"\n  content_source = "none"\n}}\n' for i, (c, _) in enumerate(rs))
     bundles += 'output "urls" { value = [' + ", ".join(f"data.rdsca_bundle.r{i}.pem_url" for i in range(len(rs))) + "] }\n"
     dirs["b: rdsca_bundle per region"] = config(base, "b_rdsca", ["rdsca"], bundles)
     hosts = {"aws": "truststore.pki.rds.amazonaws.com", "aws-us-gov": "truststore.pki.us-gov-west-1.rds.amazonaws.com"}
@@ -205,7 +205,7 @@ def main():
     addr = (base / "addr").read_text()
     cache = base / "cache"
     content = f'provider "rdsca" {{\n  base_urls   = {{ aws = "{addr}" }}\n  ca_cert_pem = file("{base}/ca.pem")\n  cache_dir   = "{cache}"\n}}\n'
-    content += "".join(f'data "rdsca_bundle" "r{i}" {{\n  region = "{c}"\n}}\n' for i, c in enumerate(sorted(bundles_by_region)))
+    content += "".join(f'data "rdsca_bundle" "r{i}" {{\n  region = "{c}"\n  content_source = "download"\n}}\n' for i, c in enumerate(sorted(bundles_by_region)))
     content += 'output "roots" { value = [' + ", ".join(f"length(data.rdsca_bundle.r{i}.certificates)" for i in range(len(bundles_by_region))) + "] }\n"
     content_dir = config(base, "c_content", ["rdsca"], content)
 
