@@ -142,9 +142,9 @@ def close_to_exit_ms(cwd: Path, env: dict, n: int = 10) -> float:
 
 def regional_bundles(root: Path) -> dict:
     """Per-region bundles as AWS serves them now (three G1 roots each), cut from the real global
-    bundle in ../shared/fixtures/bundles: {region: pem}."""
-    fixtures = Path(os.environ.get("RDSCA_FIXTURES_DIR", ROOT.parent / "shared/fixtures/bundles"))
-    text = (fixtures / "global-bundle.18a8b72.pem").read_text()
+    bundle in tests/fixtures/bundles: {region: pem}."""
+    fixtures = ROOT / "tests/fixtures/bundles"
+    text = (fixtures / "global-bundle.e5bb208.pem").read_text()
     out = {}
     for block in re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n?", text, re.S):
         subject = sh(["openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253"], input=block).stdout
