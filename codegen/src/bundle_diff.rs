@@ -12,7 +12,7 @@ use std::fmt;
 use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::certificates::recognise;
+use crate::certificates::{common_name, recognise};
 use crate::model::{CertKind, Table};
 
 pub use rdsca_bundle_format::ParseError;
@@ -295,13 +295,7 @@ pub fn diff(table: &Table, bytes: &[u8], origin: &str) -> Result<Report, ParseEr
                 continue;
             }
         };
-        let cn = cert
-            .subject()
-            .iter_common_name()
-            .next()
-            .and_then(|a| a.as_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let cn = common_name(&cert);
         let Some(claim) = recognise(&table.cas, &cn) else {
             if older_generation(&cn) {
                 report.other_generations.push(cn);

@@ -69,6 +69,16 @@ pub fn recognise<'a>(cas: &'a [Ca], common_name: &'a str) -> Option<Claim<'a>> {
     None
 }
 
+/// A certificate's subject CN, or "" when it has none.
+pub fn common_name(cert: &X509Certificate) -> String {
+    cert.subject()
+        .iter_common_name()
+        .next()
+        .and_then(|a| a.as_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The table as far as certificates need it.
 pub struct Context<'a> {
     pub cas: &'a [Ca],
@@ -214,13 +224,7 @@ pub fn check_file(
                 continue;
             }
         };
-        let cn = cert
-            .subject()
-            .iter_common_name()
-            .next()
-            .and_then(|a| a.as_str().ok())
-            .unwrap_or_default()
-            .to_string();
+        let cn = common_name(&cert);
         let field = format!("certificate {cn:?}");
         let Some(claim) = recognise(ctx.cas, &cn) else {
             let forms: Vec<&str> = ctx

@@ -423,6 +423,7 @@ mod tests {
     use std::path::Path;
     use std::time::Duration;
 
+    use rdsca_test_server::certs::{self_signed_ca as self_signed, tampered};
     use rdsca_test_server::{Route, TestServer};
 
     use super::*;
@@ -437,35 +438,9 @@ mod tests {
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
-    /// A self-signed CA certificate with this CN (P-384: rcgen cannot make RSA keys).
-    fn self_signed(cn: &str) -> String {
-        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
-        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-        p.distinguished_name.push(rcgen::DnType::CommonName, cn);
-        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-        p.self_signed(&key).unwrap().pem()
-    }
-
     /// A bundle of one self-signed certificate, not an RDS one.
     fn bundle() -> String {
         self_signed("test root")
-    }
-
-    /// `pem` with one base64 character changed on the 10th line of its first certificate:
-    /// for an RSA root that is inside the modulus, so the certificate still parses.
-    fn tampered(pem: &[u8]) -> Vec<u8> {
-        let text = String::from_utf8(pem.to_vec()).unwrap();
-        let start = text.find("-----BEGIN CERTIFICATE-----").unwrap();
-        let line_start = start
-            + text[start..]
-                .match_indices('\n')
-                .nth(9)
-                .map(|(i, _)| i + 1)
-                .unwrap();
-        let mut bytes = text.into_bytes();
-        let at = line_start + 20;
-        bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
-        bytes
     }
 
     fn cache(dir: &Path, ttl: Duration, offline: bool) -> Option<CacheSettings> {

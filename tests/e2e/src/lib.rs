@@ -208,6 +208,12 @@ impl Run {
             .filter(|d| d.severity == "error")
             .collect()
     }
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d.severity == "warning")
+            .collect()
+    }
 }
 
 /// A Terraform diagnostic as `-json` reports it.

@@ -155,11 +155,7 @@ fn function_examples() {
 
     let w = example("examples/functions/ca_availability/function.tf");
     let plan = w.plan().ok();
-    let warnings: Vec<_> = plan
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == "warning")
-        .collect();
+    let warnings: Vec<_> = plan.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(
         warnings[0]
@@ -271,11 +267,7 @@ fn trust_material_example() {
             "expiry_warning_days=40000",
         ])
         .ok();
-    let warnings: Vec<_> = far
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == "warning")
-        .collect();
+    let warnings: Vec<_> = far.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(
         warnings[0].summary.contains("Check block assertion failed"),

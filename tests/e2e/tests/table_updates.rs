@@ -2,15 +2,8 @@
 //! the China partition, unverified CAs (a warning, never an error), and Regions the table does not
 //! list yet (an error with the remedy by default, accepted with allow_unlisted_regions).
 
-use rdsca_e2e::{only_error, Diagnostic, Run, Workdir};
+use rdsca_e2e::{only_error, Workdir};
 use serde_json::json;
-
-fn warnings(run: &Run) -> Vec<Diagnostic> {
-    run.diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == "warning")
-        .collect()
-}
 
 #[test]
 fn new_regions_and_china_plan_with_their_urls() {
@@ -36,7 +29,7 @@ output "china_global" {
     w.init();
     let plan = w.plan().ok();
     assert!(plan.errors().is_empty(), "{}", plan.stdout);
-    assert!(warnings(&plan).is_empty(), "{:#?}", warnings(&plan));
+    assert!(plan.warnings().is_empty(), "{:#?}", plan.warnings());
     let out = w.apply_outputs();
     assert_eq!(
         out["urls"],
@@ -65,7 +58,7 @@ fn an_unverified_ca_warns_and_the_plan_succeeds() {
     let v = w.validate();
     assert!(v.success && v.diagnostics().is_empty(), "{}", v.stdout);
     let plan = w.plan().ok();
-    let warns = warnings(&plan);
+    let warns = plan.warnings();
     assert_eq!(warns.len(), 1, "{warns:#?}");
     assert_eq!(
         warns[0].summary,
@@ -103,7 +96,7 @@ fn an_unlisted_region_fails_by_default_and_works_with_the_setting() {
     let v = open.validate();
     assert!(v.success && v.errors().is_empty(), "{}", v.stdout);
     let plan = open.plan().ok();
-    let summaries: Vec<String> = warnings(&plan).into_iter().map(|w| w.summary).collect();
+    let summaries: Vec<String> = plan.warnings().into_iter().map(|w| w.summary).collect();
     assert_eq!(
         summaries,
         [

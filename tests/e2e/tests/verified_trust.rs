@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use rdsca_e2e::{fixture, local_server_provider, only_error, required_providers, Workdir};
+use rdsca_test_server::certs::{self_signed_ca as self_signed, tampered};
 use rdsca_test_server::{Route, TestServer};
 
 const GLOBAL: &str = "/global/global-bundle.pem";
@@ -33,32 +34,6 @@ fn cached_bodies(cache: &Path) -> usize {
                 .count()
         })
         .unwrap_or(0)
-}
-
-/// `pem` with one base64 character changed on the 10th line of its first certificate: inside
-/// the RSA modulus of the first root, so it still parses.
-fn tampered(pem: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8(pem.to_vec()).unwrap();
-    let start = text.find("-----BEGIN CERTIFICATE-----").unwrap();
-    let line = start
-        + text[start..]
-            .match_indices('\n')
-            .nth(9)
-            .map(|(i, _)| i + 1)
-            .unwrap();
-    let mut bytes = text.into_bytes();
-    let at = line + 20;
-    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
-    bytes
-}
-
-/// A self-signed CA certificate with this CN and a new key.
-fn self_signed(cn: &str) -> String {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
-    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(rcgen::DnType::CommonName, cn);
-    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    p.self_signed(&key).unwrap().pem()
 }
 
 #[test]
@@ -129,11 +104,7 @@ fn roots_of_regions_the_table_lacks_are_a_warning() {
         "data \"rdsca_bundle\" \"u\" {\n  content_source = \"download\"\n  region = \"us-east-1\"\n}\noutput \"future\" { value = [for c in data.rdsca_bundle.u.certificates : c.region if !c.compiled_in && c.region != null] }\n",
     );
     let plan = w.plan().ok();
-    let warnings: Vec<_> = plan
-        .diagnostics()
-        .into_iter()
-        .filter(|d| d.severity == "warning")
-        .collect();
+    let warnings: Vec<_> = plan.warnings();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert_eq!(
         warnings[0].summary,
@@ -206,11 +177,7 @@ fn an_expired_entry_is_served_stale_when_the_server_fails() {
     ] {
         server.route("/ap-south-1/ap-south-1-bundle.pem", route);
         let plan = w.plan().ok();
-        let warnings: Vec<_> = plan
-            .diagnostics()
-            .into_iter()
-            .filter(|d| d.severity == "warning")
-            .collect();
+        let warnings: Vec<_> = plan.warnings();
         assert_eq!(warnings.len(), 1, "{warnings:#?}");
         assert_eq!(
             warnings[0].summary,

@@ -369,3 +369,33 @@ async fn handle<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(
     stream.flush().await?;
     stream.shutdown().await
 }
+
+/// Certificates for tests of bundle verification.
+pub mod certs {
+    /// A self-signed CA certificate (P-384: rcgen cannot make RSA keys) with this CN, PEM.
+    pub fn self_signed_ca(cn: &str) -> String {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap();
+        let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(rcgen::DnType::CommonName, cn);
+        p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        p.self_signed(&key).unwrap().pem()
+    }
+
+    /// `pem` with one base64 character changed on the 10th line of its first certificate: for
+    /// an RSA root that is inside the modulus, so the certificate still parses but its
+    /// signature no longer verifies.
+    pub fn tampered(pem: &[u8]) -> Vec<u8> {
+        let text = String::from_utf8(pem.to_vec()).unwrap();
+        let start = text.find("-----BEGIN CERTIFICATE-----").unwrap();
+        let line = start
+            + text[start..]
+                .match_indices('\n')
+                .nth(9)
+                .map(|(i, _)| i + 1)
+                .unwrap();
+        let mut bytes = text.into_bytes();
+        let at = line + 20;
+        bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+        bytes
+    }
+}
