@@ -27,10 +27,10 @@ data "rdsca_bundle" "thailand" {
   region        = "ap-southeast-7"
   content_source = "none"
 }
-output "ireland" { value = data.rdsca_bundle.ireland }
-output "global" { value = data.rdsca_bundle.global }
-output "gov_global" { value = data.rdsca_bundle.gov_global }
-output "gov_west" { value = data.rdsca_bundle.gov_west }
+output "ireland" { value = { for k, v in data.rdsca_bundle.ireland : k => v if k != "truststore_password" } }
+output "global" { value = { for k, v in data.rdsca_bundle.global : k => v if k != "truststore_password" } }
+output "gov_global" { value = { for k, v in data.rdsca_bundle.gov_global : k => v if k != "truststore_password" } }
+output "gov_west" { value = { for k, v in data.rdsca_bundle.gov_west : k => v if k != "truststore_password" } }
 output "thailand_pem" { value = data.rdsca_bundle.thailand.pem_url }
 "#,
     );
