@@ -184,7 +184,8 @@ def main():
     bundles = "".join(f'data "rdsca_bundle" "r{i}" {{\n  region = "{c}"\n  content_source = "none"\n}}\n' for i, (c, _) in enumerate(rs))
     bundles += 'output "urls" { value = [' + ", ".join(f"data.rdsca_bundle.r{i}.pem_url" for i in range(len(rs))) + "] }\n"
     dirs["b: rdsca_bundle per region"] = config(base, "b_rdsca", ["rdsca"], bundles)
-    hosts = {"aws": "truststore.pki.rds.amazonaws.com", "aws-us-gov": "truststore.pki.us-gov-west-1.rds.amazonaws.com"}
+    hosts = {"aws": "truststore.pki.rds.amazonaws.com", "aws-us-gov": "truststore.pki.us-gov-west-1.rds.amazonaws.com",
+             "aws-cn": "rds-truststore.s3.cn-north-1.amazonaws.com.cn"}
     locals_ = "locals {\n  regions = {\n" + "".join(f'    "{c}" = "{hosts[p]}"\n' for c, p in rs) + "  }\n"
     locals_ += '  urls = [for r, h in local.regions : format("https://%s/%s/%s-bundle.pem", h, r, r)]\n}\noutput "urls" { value = local.urls }\n'
     dirs["b: plain HCL locals"] = config(base, "b_locals", [], locals_)
