@@ -1150,6 +1150,7 @@ mod tests {
                 "docs/index.md",
                 "docs/data-sources/bundle.md",
                 "docs/data-sources/certificate_authorities.md",
+                "docs/data-sources/engine_ca.md",
                 "docs/data-sources/regions.md",
                 "docs/functions/bundle_url.md",
                 "docs/functions/ca_availability.md",
