@@ -254,6 +254,10 @@ impl DataSource for EngineCaDataSource {
         };
         let found = match api.engine_versions(&region, &engine, Some(&version)).await {
             Ok(v) => v,
+            // RDS answers an engine it does not know with InvalidParameterValue.
+            Err(RdsError::Api {
+                status: 400, error, ..
+            }) if error.code == "InvalidParameterValue" => Vec::new(),
             Err(e) => return fail(diags, &e, &region),
         };
         let Some(found) = found
@@ -310,7 +314,11 @@ fn check_choice(
     default_source: &str,
 ) {
     let supported = &found.supported_ca_identifiers;
-    let what = format!("{} {} in {region}", found.engine_or(config), found.engine_version);
+    let what = format!(
+        "{} {} in {region}",
+        found.engine_or(config),
+        found.engine_version
+    );
     match known(&config.ca_identifier).map(str::trim) {
         Some(ca) if !supported.iter().any(|s| s == ca) => {
             let mut detail = format!(
@@ -321,7 +329,11 @@ fn check_choice(
                 detail.push_str(&format!(" Did you mean \"{near}\"?"));
             }
             diags.error(
-                format!("CA \"{ca}\" is not supported by {} {}", found.engine_or(config), found.engine_version),
+                format!(
+                    "CA \"{ca}\" is not supported by {} {}",
+                    found.engine_or(config),
+                    found.engine_version
+                ),
                 detail,
                 AttributePath::new("ca_identifier"),
             );
@@ -367,8 +379,9 @@ async fn unknown_engine_or_version(
     let listed = api.engine_versions(region, engine, None).await;
     let versions: Vec<String> = match listed {
         Ok(v) => v.into_iter().map(|v| v.engine_version).collect(),
-        // RDS answers an engine it does not know with InvalidParameterValue.
-        Err(RdsError::Api { status: 400, .. }) => Vec::new(),
+        Err(RdsError::Api {
+            status: 400, error, ..
+        }) if error.code == "InvalidParameterValue" => Vec::new(),
         Err(e) => {
             fail::<()>(diags, &e, region);
             return;
@@ -410,11 +423,7 @@ async fn unknown_engine_or_version(
 }
 
 /// An API or credentials failure as one diagnostic.
-fn fail<T>(
-    diags: &mut Diagnostics,
-    e: &RdsError,
-    region: &str,
-) -> Option<T> {
+fn fail<T>(diags: &mut Diagnostics, e: &RdsError, region: &str) -> Option<T> {
     match e {
         RdsError::NoCredentials(cause) => diags.root_error(
             "No AWS credentials for data \"rdsca_engine_ca\"",
@@ -458,7 +467,10 @@ mod tests {
             closest_versions("16.4", &versions),
             ["16.3", "16.2", "16.1", "16.10", "17.2", "15.7", "13.4"]
         );
-        assert_eq!(closest_versions("16", &versions)[..4], ["16.10", "16.3", "16.2", "16.1"]);
+        assert_eq!(
+            closest_versions("16", &versions)[..4],
+            ["16.10", "16.3", "16.2", "16.1"]
+        );
     }
 
     #[test]
@@ -469,7 +481,10 @@ mod tests {
             valid_from: None,
             valid_till: None,
         };
-        let certs = [cert("rds-ca-rsa2048-g1", false), cert("rds-ca-ecc384-g1", true)];
+        let certs = [
+            cert("rds-ca-rsa2048-g1", false),
+            cert("rds-ca-ecc384-g1", true),
+        ];
         assert_eq!(
             effective_default(&certs, Some("rds-ca-ecc384-g1")),
             ("rds-ca-ecc384-g1".to_string(), ACCOUNT_OVERRIDE)

@@ -75,7 +75,10 @@ pub fn endpoint(region: &str, env: impl Fn(&str) -> Option<String>) -> String {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
     if !ignore {
         for name in ["AWS_ENDPOINT_URL_RDS", "AWS_ENDPOINT_URL"] {
-            if let Some(url) = env(name).map(|u| u.trim().to_string()).filter(|u| !u.is_empty()) {
+            if let Some(url) = env(name)
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+            {
                 return url;
             }
         }
@@ -114,7 +117,8 @@ pub struct RdsApi {
     retries: u32,
     backoff: Duration,
     settings: AwsSettings,
-    provider: tokio::sync::OnceCell<Option<aws_credential_types::provider::SharedCredentialsProvider>>,
+    provider:
+        tokio::sync::OnceCell<Option<aws_credential_types::provider::SharedCredentialsProvider>>,
     credentials: tokio::sync::Mutex<Option<Credentials>>,
 }
 
@@ -177,9 +181,8 @@ impl RdsApi {
     async fn credentials(&self, region: &str) -> Result<Credentials, RdsError> {
         let mut cached = self.credentials.lock().await;
         let fresh = |c: &Credentials| {
-            c.expiry().is_none_or(|e| {
-                e > SystemTime::now() + Duration::from_secs(5 * 60)
-            })
+            c.expiry()
+                .is_none_or(|e| e > SystemTime::now() + Duration::from_secs(5 * 60))
         };
         if let Some(c) = cached.as_ref().filter(|c| fresh(c)) {
             return Ok(c.clone());
@@ -260,10 +263,9 @@ impl RdsApi {
         for (name, value) in instructions.headers() {
             request = request.header(name, value);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| RdsError::Transport(format!("cannot reach {url}: {}", source_chain(&e))))?;
+        let response = request.send().await.map_err(|e| {
+            RdsError::Transport(format!("cannot reach {url}: {}", source_chain(&e)))
+        })?;
         let status = response.status().as_u16();
         let text = response
             .text()
@@ -366,19 +368,41 @@ mod tests {
     #[test]
     fn endpoint_overrides_in_the_sdks_order() {
         let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
         };
-        assert_eq!(endpoint("eu-west-1", env(&[])), "https://rds.eu-west-1.amazonaws.com");
-        assert_eq!(endpoint("cn-north-1", env(&[])), "https://rds.cn-north-1.amazonaws.com.cn");
         assert_eq!(
-            endpoint("eu-west-1", env(&[("AWS_ENDPOINT_URL", "http://a"), ("AWS_ENDPOINT_URL_RDS", "http://b")])),
-            "http://b"
+            endpoint("eu-west-1", env(&[])),
+            "https://rds.eu-west-1.amazonaws.com"
         );
-        assert_eq!(endpoint("eu-west-1", env(&[("AWS_ENDPOINT_URL", "http://a")])), "http://a");
+        assert_eq!(
+            endpoint("cn-north-1", env(&[])),
+            "https://rds.cn-north-1.amazonaws.com.cn"
+        );
         assert_eq!(
             endpoint(
                 "eu-west-1",
-                env(&[("AWS_ENDPOINT_URL", "http://a"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")])
+                env(&[
+                    ("AWS_ENDPOINT_URL", "http://a"),
+                    ("AWS_ENDPOINT_URL_RDS", "http://b")
+                ])
+            ),
+            "http://b"
+        );
+        assert_eq!(
+            endpoint("eu-west-1", env(&[("AWS_ENDPOINT_URL", "http://a")])),
+            "http://a"
+        );
+        assert_eq!(
+            endpoint(
+                "eu-west-1",
+                env(&[
+                    ("AWS_ENDPOINT_URL", "http://a"),
+                    ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+                ])
             ),
             "https://rds.eu-west-1.amazonaws.com"
         );

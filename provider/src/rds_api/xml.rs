@@ -176,7 +176,10 @@ mod tests {
             [EngineVersion {
                 engine: "sqlserver-se".into(),
                 engine_version: "15.00.4236.7.v1".into(),
-                supported_ca_identifiers: vec!["rds-ca-rsa2048-g1".into(), "rds-ca-rsa4096-g1".into()],
+                supported_ca_identifiers: vec![
+                    "rds-ca-rsa2048-g1".into(),
+                    "rds-ca-rsa4096-g1".into()
+                ],
                 supports_certificate_rotation_without_restart: Some(false),
             }]
         );
@@ -193,9 +196,15 @@ mod tests {
   </Certificate></Certificates>
 </DescribeCertificatesResult></DescribeCertificatesResponse>"#;
         let page = certificates(body).unwrap();
-        assert_eq!(page.default_for_new_launches.as_deref(), Some("rds-ca-ecc384-g1"));
+        assert_eq!(
+            page.default_for_new_launches.as_deref(),
+            Some("rds-ca-ecc384-g1")
+        );
         assert!(page.items[0].customer_override);
-        assert_eq!(page.items[0].valid_till.as_deref(), Some("2121-05-21T23:06:59Z"));
+        assert_eq!(
+            page.items[0].valid_till.as_deref(),
+            Some("2121-05-21T23:06:59Z")
+        );
         assert!(certificates("<Other/>").is_err());
         let e = error("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>bad</Message></Error></ErrorResponse>").unwrap();
         assert_eq!(e.code, "InvalidClientTokenId");

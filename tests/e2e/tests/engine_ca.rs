@@ -44,7 +44,10 @@ fn run(w: &Workdir, args: &[&str], env: &[(&str, String)]) -> Run {
         }
     }
     cmd.env("AWS_CONFIG_FILE", w.path().join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path().join("no-aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            w.path().join("no-aws-credentials"),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true");
     for (k, v) in env {
         cmd.env(k, v);
@@ -58,7 +61,18 @@ fn plan(w: &Workdir, env: &[(&str, String)]) -> Run {
 
 /// Apply, then the outputs.
 fn apply_outputs(w: &Workdir, env: &[(&str, String)]) -> serde_json::Map<String, Value> {
-    run(w, &["apply", "-json", "-no-color", "-input=false", "-auto-approve"], env).ok();
+    run(
+        w,
+        &[
+            "apply",
+            "-json",
+            "-no-color",
+            "-input=false",
+            "-auto-approve",
+        ],
+        env,
+    )
+    .ok();
     let out = run(w, &["output", "-json", "-no-color"], env).ok();
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     doc.as_object()
@@ -103,10 +117,17 @@ fn a_supported_choice_passes_with_the_versions_list_and_signed_requests() {
     );
     let requests = fake.requests();
     let actions: Vec<&str> = requests.iter().filter_map(|r| r.action()).collect();
-    assert_eq!(actions, ["DescribeDBEngineVersions", "DescribeCertificates"], "{requests:#?}");
+    assert_eq!(
+        actions,
+        ["DescribeDBEngineVersions", "DescribeCertificates"],
+        "{requests:#?}"
+    );
     for r in &requests {
         assert_eq!(r.method, "POST");
-        assert!(r.headers["authorization"].starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/"), "{r:?}");
+        assert!(
+            r.headers["authorization"].starts_with("AWS4-HMAC-SHA256 Credential=AKIDTEST/"),
+            "{r:?}"
+        );
         assert_eq!(
             r.scope,
             Some(("AKIDTEST".into(), "eu-west-1".into(), "rds".into())),
@@ -130,7 +151,8 @@ fn a_ca_the_version_lacks_fails_at_plan_with_the_supported_list() {
         "CA \"rds-ca-ecc384-g1\" is not supported by sqlserver-se 15.00.4236.7.v1"
     );
     assert!(
-        e.detail.contains("CAs this version supports: rds-ca-rsa2048-g1, rds-ca-rsa4096-g1."),
+        e.detail
+            .contains("CAs this version supports: rds-ca-rsa2048-g1, rds-ca-rsa4096-g1."),
         "{}",
         e.detail
     );
@@ -146,7 +168,10 @@ fn an_overridden_account_default_is_reported_and_checked() {
     let out = apply_outputs(&engine_ca("postgres", "16.3", None), &env);
     assert_eq!(out["db"]["default_ca_identifier"], "rds-ca-rsa4096-g1");
     assert_eq!(out["db"]["default_ca_source"], "account_override");
-    assert_eq!(out["db"]["ca_identifier"], "rds-ca-rsa4096-g1", "unset: the account's default");
+    assert_eq!(
+        out["db"]["ca_identifier"], "rds-ca-rsa4096-g1",
+        "unset: the account's default"
+    );
 
     // The issue's case: the account default overridden to ECC, a SQL Server version without it.
     fake.set_override(Some("rds-ca-ecc384-g1"));
@@ -156,8 +181,18 @@ fn an_overridden_account_default_is_reported_and_checked() {
         e.summary,
         "The account's default CA rds-ca-ecc384-g1 is not supported by sqlserver-se 15.00.4236.7.v1"
     );
-    assert!(e.detail.contains("the account's override of the default CA"), "{}", e.detail);
-    assert!(e.detail.ends_with("one of: rds-ca-rsa2048-g1, rds-ca-rsa4096-g1."), "{}", e.detail);
+    assert!(
+        e.detail
+            .contains("the account's override of the default CA"),
+        "{}",
+        e.detail
+    );
+    assert!(
+        e.detail
+            .ends_with("one of: rds-ca-rsa2048-g1, rds-ca-rsa4096-g1."),
+        "{}",
+        e.detail
+    );
 }
 
 #[test]
@@ -165,15 +200,23 @@ fn unknown_versions_and_engines_list_what_rds_has() {
     let fake = fake();
     let env = static_credentials(&fake);
     let e = only_error(&plan(&engine_ca("postgres", "16.99", None), &env));
-    assert_eq!(e.summary, "Unknown version \"16.99\" of postgres in eu-west-1");
+    assert_eq!(
+        e.summary,
+        "Unknown version \"16.99\" of postgres in eu-west-1"
+    );
     assert!(
-        e.detail.ends_with("The closest it lists: 16.4, 16.3, 16.1, 17.2, 15.7."),
+        e.detail
+            .ends_with("The closest it lists: 16.4, 16.3, 16.1, 17.2, 15.7."),
         "{}",
         e.detail
     );
     let e = only_error(&plan(&engine_ca("postgress", "16.3", None), &env));
     assert_eq!(e.summary, "Unknown DB engine \"postgress\" in eu-west-1");
-    assert!(e.detail.contains("Did you mean \"postgres\"?"), "{}", e.detail);
+    assert!(
+        e.detail.contains("Did you mean \"postgres\"?"),
+        "{}",
+        e.detail
+    );
 }
 
 #[test]
@@ -183,7 +226,11 @@ fn the_region_is_checked_offline_with_the_table() {
         "data \"rdsca_engine_ca\" \"db\" {\n  region         = \"eu-west-9\"\n  engine         = \"postgres\"\n  engine_version = \"16.3\"\n}\n",
     );
     w.init();
-    let e = only_error(&run(&w, &["validate", "-json", "-no-color"], &static_credentials(&fake)));
+    let e = only_error(&run(
+        &w,
+        &["validate", "-json", "-no-color"],
+        &static_credentials(&fake),
+    ));
     assert_eq!(e.summary, "Unknown region \"eu-west-9\"");
     assert_eq!(fake.request_count(), 0);
 }
@@ -230,7 +277,18 @@ output "fn" { value = provider::rdsca::validate_ca("eu-west-1", "rds-ca-rsa4096-
         ("AWS_CONTAINER_CREDENTIALS_FULL_URI", fake.credentials_url()),
     ];
     plan(&w, &env).ok();
-    run(&w, &["apply", "-json", "-no-color", "-input=false", "-auto-approve"], &env).ok();
+    run(
+        &w,
+        &[
+            "apply",
+            "-json",
+            "-no-color",
+            "-input=false",
+            "-auto-approve",
+        ],
+        &env,
+    )
+    .ok();
     assert_eq!(fake.request_count(), 0, "{:#?}", fake.requests());
 }
 
@@ -276,5 +334,10 @@ fn credentials_from_the_container_endpoint_and_from_a_profile() {
     .ok();
     let requests = fake.requests();
     assert!(!requests.is_empty());
-    assert!(requests.iter().all(|r| r.scope.as_ref().unwrap().0 == "AKIDPROFILE"), "{requests:#?}");
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.scope.as_ref().unwrap().0 == "AKIDPROFILE"),
+        "{requests:#?}"
+    );
 }

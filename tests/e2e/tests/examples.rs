@@ -147,7 +147,10 @@ fn engine_ca_example_against_a_local_rds_api() {
         ("AWS_CONFIG_FILE", path("no-aws-config")),
         ("AWS_SHARED_CREDENTIALS_FILE", path("no-aws-credentials")),
     ];
-    w.extra_env = env.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    w.extra_env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     let out = w.apply_outputs();
     assert_eq!(out["ca_cert_identifier"], "rds-ca-ecc384-g1");
     assert_eq!(
@@ -155,7 +158,10 @@ fn engine_ca_example_against_a_local_rds_api() {
         json!(["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"])
     );
     assert_eq!(out["rotation_without_restart"], json!(true));
-    assert_eq!(out["account_default_ca"], "rds-ca-rsa4096-g1 (account_override)");
+    assert_eq!(
+        out["account_default_ca"],
+        "rds-ca-rsa4096-g1 (account_override)"
+    );
     assert_eq!(fake.request_count(), 2);
 }
 

@@ -46,9 +46,21 @@ pub struct Certificate {
 /// The three G1 CAs with their real validity, no override.
 pub fn g1_certificates() -> Vec<Certificate> {
     [
-        ("rds-ca-rsa2048-g1", "2021-05-25T23:34:57Z", "2061-05-25T23:34:57Z"),
-        ("rds-ca-rsa4096-g1", "2021-05-25T23:41:21Z", "2121-05-25T23:41:21Z"),
-        ("rds-ca-ecc384-g1", "2021-05-25T23:43:08Z", "2121-05-25T23:43:08Z"),
+        (
+            "rds-ca-rsa2048-g1",
+            "2021-05-25T23:34:57Z",
+            "2061-05-25T23:34:57Z",
+        ),
+        (
+            "rds-ca-rsa4096-g1",
+            "2021-05-25T23:41:21Z",
+            "2121-05-25T23:41:21Z",
+        ),
+        (
+            "rds-ca-ecc384-g1",
+            "2021-05-25T23:43:08Z",
+            "2121-05-25T23:43:08Z",
+        ),
     ]
     .iter()
     .map(|(id, from, till)| Certificate {
@@ -230,7 +242,10 @@ fn scope(authorization: &str) -> Option<(String, String, String)> {
     Some((parts[0].into(), parts[2].into(), parts[3].into()))
 }
 
-async fn handle(mut stream: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+async fn handle(
+    mut stream: tokio::net::TcpStream,
+    state: Arc<Mutex<State>>,
+) -> std::io::Result<()> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -302,7 +317,9 @@ const METADATA: &str =
     "<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>";
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn error(status: u16, kind: &str, code: &str, message: &str) -> (u16, &'static str, String) {
@@ -325,10 +342,20 @@ fn respond(state: &State, request: &Request) -> (u16, &'static str, String) {
         );
     }
     let Some(authorization) = request.headers.get("authorization") else {
-        return error(403, "Sender", "MissingAuthenticationToken", "Request is missing Authentication Token");
+        return error(
+            403,
+            "Sender",
+            "MissingAuthenticationToken",
+            "Request is missing Authentication Token",
+        );
     };
     let Some((_, region, service)) = &request.scope else {
-        return error(400, "Sender", "IncompleteSignature", &format!("Authorization header requires a SigV4 credential scope: {authorization}"));
+        return error(
+            400,
+            "Sender",
+            "IncompleteSignature",
+            &format!("Authorization header requires a SigV4 credential scope: {authorization}"),
+        );
     };
     if region != &state.region || service != "rds" {
         return error(403, "Sender", "SignatureDoesNotMatch", &format!("Credential should be scoped to a valid region, not '{region}' (service '{service}'); this endpoint is rds in '{}'.", state.region));
@@ -339,7 +366,12 @@ fn respond(state: &State, request: &Request) -> (u16, &'static str, String) {
     match request.action() {
         Some("DescribeDBEngineVersions") => engine_versions(state, request),
         Some("DescribeCertificates") => certificates(state),
-        Some(other) => error(400, "Sender", "InvalidAction", &format!("Could not find operation {other} for version 2014-10-31")),
+        Some(other) => error(
+            400,
+            "Sender",
+            "InvalidAction",
+            &format!("Could not find operation {other} for version 2014-10-31"),
+        ),
         None => error(400, "Sender", "MissingAction", "Missing Action"),
     }
 }
@@ -349,13 +381,20 @@ fn engine_versions(state: &State, request: &Request) -> (u16, &'static str, Stri
     let version = request.params.get("EngineVersion");
     if let Some(e) = engine {
         if !state.versions.iter().any(|v| &v.engine == e) {
-            return error(400, "Sender", "InvalidParameterValue", &format!("Invalid DB engine: {e}"));
+            return error(
+                400,
+                "Sender",
+                "InvalidParameterValue",
+                &format!("Invalid DB engine: {e}"),
+            );
         }
     }
     let matching: Vec<&EngineVersion> = state
         .versions
         .iter()
-        .filter(|v| engine.is_none_or(|e| &v.engine == e) && version.is_none_or(|x| &v.version == x))
+        .filter(|v| {
+            engine.is_none_or(|e| &v.engine == e) && version.is_none_or(|x| &v.version == x)
+        })
         .collect();
     let page_size: usize = request
         .params
@@ -384,7 +423,9 @@ fn engine_versions(state: &State, request: &Request) -> (u16, &'static str, Stri
     if start + page.len() < matching.len() {
         xml.push_str(&format!("<Marker>page-{}</Marker>", start + page.len()));
     }
-    xml.push_str(&format!("</DescribeDBEngineVersionsResult>{METADATA}</DescribeDBEngineVersionsResponse>"));
+    xml.push_str(&format!(
+        "</DescribeDBEngineVersionsResult>{METADATA}</DescribeDBEngineVersionsResponse>"
+    ));
     (200, "text/xml", xml)
 }
 
@@ -407,7 +448,9 @@ fn certificates(state: &State) -> (u16, &'static str, String) {
             region = state.region,
         ));
     }
-    xml.push_str(&format!("</Certificates></DescribeCertificatesResult>{METADATA}</DescribeCertificatesResponse>"));
+    xml.push_str(&format!(
+        "</Certificates></DescribeCertificatesResult>{METADATA}</DescribeCertificatesResponse>"
+    ));
     (200, "text/xml", xml)
 }
 
