@@ -105,6 +105,7 @@ pub struct ProviderConfig {
     pub offline: Value<bool>,
     pub expiry_warning_days: Value<i64>,
     pub allow_unlisted_regions: Value<bool>,
+    pub aws_profile: Value<String>,
 }
 
 pub fn schema() -> Schema {
@@ -114,6 +115,7 @@ pub fn schema() -> Schema {
         ("ca_cert_pem", optional(s.clone(), "Extra PEM CA certificate(s) trusted when fetching bundles, on top of the web PKI roots and the operating system's trust store: for a mirror behind a private CA that the system does not trust.")),
         ("base_urls", optional(AttributeType::Map(Box::new(s.clone())), "Mirror base URL per partition, replacing `https://<truststore host>`: `{ aws = \"https://mirror.example.com/rds\" }` fetches `https://mirror.example.com/rds/eu-west-1/eu-west-1-bundle.pem`. The reported `pem_url`/`p7b_url` stay the AWS ones; `content_url` shows what was fetched. Downloads go through the proxy in `HTTPS_PROXY` (except hosts in `NO_PROXY`).")),
         ("allow_insecure_http", optional(b.clone(), "Allow `http://` base URLs. Default `false`: bundles are trust anchors, so only HTTPS is used.")),
+        ("aws_profile", optional(s.clone(), "The profile of the shared AWS config and credentials files (`~/.aws/config`, `~/.aws/credentials`) that `rdsca_engine_ca` reads the RDS API with, instead of `AWS_PROFILE` or `default`. Only `rdsca_engine_ca` uses AWS credentials, from the AWS standard chain (environment, profiles, SSO, web identity, container and instance metadata); nothing else in the provider calls AWS.")),
         ("cache_dir", optional(s, "Directory of the bundle cache. Default `$XDG_CACHE_HOME/terraform-provider-rdsca`, else `~/.cache/terraform-provider-rdsca`.")),
         ("disable_cache", optional(b.clone(), "Never read or write the disk cache. Default `false`.")),
         ("offline", optional(b.clone(), "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error. Default `false`.")),
@@ -132,7 +134,8 @@ pub fn schema() -> Schema {
          plan-time validation of a CA choice against the CAs RDS offers in a Region, and the bundles themselves, \
          fetched over HTTPS, verified against the RDS root certificates compiled into the provider, cached and parsed.\n\n\
          The Region table is built into the provider: URLs, validation and functions work offline and need no configuration. \
-         The settings below only govern how `rdsca_bundle` fetches bundle content.",
+         The settings below govern how `rdsca_bundle` fetches bundle content, except `aws_profile`: the only data source that calls AWS, \
+         `rdsca_engine_ca` (the CAs an engine version supports, and the account's default CA), uses the AWS standard credential chain.",
         attributes,
     )
 }
@@ -144,6 +147,10 @@ pub struct Settings {
     pub base_urls: BTreeMap<String, String>,
     pub expiry_warning_days: i64,
     pub allow_unlisted_regions: bool,
+    /// `aws_profile`, for `rdsca_engine_ca`.
+    pub aws_profile: Option<String>,
+    /// Whether `aws_profile` is unknown (kept apart from `unknown`, which governs fetching).
+    pub aws_profile_unknown: bool,
     /// Settings whose values were unknown when the provider was configured (during plan, values
     /// known only after apply); their defaults stand in, so reads that fetch must not go ahead.
     pub unknown: Vec<&'static str>,
@@ -294,6 +301,12 @@ impl ProviderConfig {
             base_urls,
             expiry_warning_days: self.number(diags, &EXPIRY_WARNING_DAYS),
             allow_unlisted_regions: flag(&self.allow_unlisted_regions),
+            aws_profile: self
+                .aws_profile
+                .as_ref_option()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty()),
+            aws_profile_unknown: self.aws_profile.is_unknown(),
             unknown: self.unknown(),
         }
     }

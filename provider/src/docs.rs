@@ -1150,11 +1150,13 @@ mod tests {
                 "docs/index.md",
                 "docs/data-sources/bundle.md",
                 "docs/data-sources/certificate_authorities.md",
+                "docs/data-sources/engine_ca.md",
                 "docs/data-sources/regions.md",
                 "docs/functions/bundle_url.md",
                 "docs/functions/ca_availability.md",
                 "docs/functions/ca_available.md",
                 "docs/functions/validate_ca.md",
+                "docs/guides/trust-material.md",
             ]
         );
     }

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod functions;
 pub mod logging;
 pub mod provider;
+pub mod rds_api;
 pub mod schema_util;
 pub mod selection;
 pub mod socket_tuning;

@@ -10,10 +10,11 @@ use tf_provider::{map, Diagnostics, DynamicDataSource, DynamicFunction, Provider
 
 use crate::config::{ProviderConfig, Settings};
 use crate::content::BundleService;
+use crate::rds_api::{AwsSettings, RdsApi};
 
 use crate::data_sources::{
     bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
-    regions::RegionsDataSource,
+    engine_ca::EngineCaDataSource, regions::RegionsDataSource,
 };
 use crate::functions::{
     bundle_url::BundleUrl, ca_availability::CaAvailability, ca_available::CaAvailable,
@@ -31,6 +32,8 @@ pub struct Shared {
     /// block before the data sources that use it (and without a block, validates none: the
     /// default holds). The outer `None`: not validated; `Some(None)`: unknown until plan.
     allow_unlisted: Mutex<Option<Option<bool>>>,
+    /// The RDS API client, built by the first read of `rdsca_engine_ca` (never otherwise).
+    rds: OnceLock<Result<RdsApi, String>>,
 }
 
 impl Shared {
@@ -43,6 +46,25 @@ impl Shared {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .unwrap_or(Some(false))
+    }
+
+    /// The RDS API client, built on first use from the provider's settings.
+    pub fn rds_api(&self) -> Result<&RdsApi, String> {
+        let (settings, _) = self.content()?;
+        if settings.aws_profile_unknown {
+            return Err("The provider block's aws_profile will only be known after apply, and the engine check depends on it. Set it to a value known at plan time.".into());
+        }
+        self.rds
+            .get_or_init(|| {
+                RdsApi::new(
+                    &settings.content.fetch,
+                    AwsSettings {
+                        profile: settings.aws_profile.clone(),
+                    },
+                )
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The settings and bundle service, or why there are none.
@@ -112,6 +134,7 @@ impl Provider for RdsCaProvider {
             "bundle" => BundleDataSource { shared: self.shared.clone() },
             "regions" => RegionsDataSource,
             "certificate_authorities" => CertificateAuthoritiesDataSource,
+            "engine_ca" => EngineCaDataSource { shared: self.shared.clone() },
         })
     }
 

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod certificate_authorities;
+pub mod engine_ca;
 pub mod regions;
 
 use tf_provider::{AttributePath, Diagnostics};

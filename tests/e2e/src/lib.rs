@@ -216,6 +216,14 @@ impl Run {
     }
 }
 
+/// Runs a command made by [`Workdir::command`] (after the caller adjusted it, e.g. its environment).
+pub fn run_command(cmd: &mut Command) -> Run {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", env().cli.display()));
+    Run::from(out)
+}
+
 /// A Terraform diagnostic as `-json` reports it.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {

@@ -49,6 +49,7 @@ fn every_example_file_is_covered() {
         [
             "examples/data-sources/rdsca_bundle/data-source.tf",
             "examples/data-sources/rdsca_certificate_authorities/data-source.tf",
+            "examples/data-sources/rdsca_engine_ca/data-source.tf",
             "examples/data-sources/rdsca_regions/data-source.tf",
             "examples/functions/bundle_url/function.tf",
             "examples/functions/ca_availability/function.tf",
@@ -126,6 +127,47 @@ fn data_source_examples() {
         out["ca_keys"],
         json!({"rds-ca-rsa2048-g1": "RSA 2048", "rds-ca-rsa4096-g1": "RSA 4096", "rds-ca-ecc384-g1": "P-384"})
     );
+}
+
+#[test]
+fn engine_ca_example_against_a_local_rds_api() {
+    // The RDS API is a local fake (tests/rds-fake), credentials come from the environment.
+    let fake = rdsca_rds_fake::FakeRds::start(
+        "eu-west-1",
+        vec![rdsca_rds_fake::EngineVersion::new(
+            "postgres",
+            "16.3",
+            &["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"],
+            true,
+        )],
+    );
+    fake.set_override(Some("rds-ca-rsa4096-g1"));
+    let mut w = example("examples/data-sources/rdsca_engine_ca/data-source.tf");
+    let path = |name: &str| w.path().join(name).display().to_string();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "example-secret".to_string()),
+        ("AWS_ENDPOINT_URL_RDS", fake.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ("AWS_CONFIG_FILE", path("no-aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE", path("no-aws-credentials")),
+    ];
+    w.extra_env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let out = w.apply_outputs();
+    assert_eq!(out["ca_cert_identifier"], "rds-ca-ecc384-g1");
+    assert_eq!(
+        out["supported_cas"],
+        json!(["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"])
+    );
+    assert_eq!(out["rotation_without_restart"], json!(true));
+    assert_eq!(
+        out["account_default_ca"],
+        "rds-ca-rsa4096-g1 (account_override)"
+    );
+    assert_eq!(fake.request_count(), 2);
 }
 
 #[test]

@@ -1,0 +1,502 @@
+//! `data "rdsca_engine_ca"`: the CA check that knows the engine. Reads, with AWS credentials,
+//! the CAs an engine version supports (`DescribeDBEngineVersions`) and the account's default CA
+//! in the Region (`DescribeCertificates`). The only part of the provider that calls AWS, and
+//! only when a configuration reads it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
+
+use super::report;
+use crate::provider::Shared;
+use crate::rds_api::{EngineVersion, RdsApi, RdsError};
+use crate::schema_util::{attribute, block, computed, optional_computed, strings};
+use crate::selection::{self, Place, Problem};
+use crate::suggest::UnknownValue;
+use crate::table::CaId;
+
+/// Engine identifiers RDS documents (`CreateDBInstance`'s `Engine`), for a "did you mean" when
+/// the API lists no version of an engine.
+pub const ENGINES: &[&str] = &[
+    "aurora-mysql",
+    "aurora-postgresql",
+    "custom-oracle-ee",
+    "custom-oracle-ee-cdb",
+    "custom-oracle-se2",
+    "custom-oracle-se2-cdb",
+    "custom-sqlserver-dev",
+    "custom-sqlserver-ee",
+    "custom-sqlserver-se",
+    "custom-sqlserver-web",
+    "db2-ae",
+    "db2-se",
+    "mariadb",
+    "mysql",
+    "oracle-ee",
+    "oracle-ee-cdb",
+    "oracle-se2",
+    "oracle-se2-cdb",
+    "postgres",
+    "sqlserver-dev-ee",
+    "sqlserver-ee",
+    "sqlserver-ex",
+    "sqlserver-se",
+    "sqlserver-web",
+];
+
+/// Versions listed in an "unknown version" error.
+const VERSIONS_SHOWN: usize = 10;
+
+pub const ACCOUNT_OVERRIDE: &str = "account_override";
+pub const AWS_DEFAULT: &str = "aws_default";
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct EngineCaState {
+    pub region: Value<String>,
+    pub engine: Value<String>,
+    pub engine_version: Value<String>,
+    pub ca_identifier: Value<String>,
+    pub id: Value<String>,
+    pub supported_ca_identifiers: Value<Vec<Value<String>>>,
+    pub supports_certificate_rotation_without_restart: Value<bool>,
+    pub default_ca_identifier: Value<String>,
+    pub default_ca_source: Value<String>,
+    pub ca_valid_till: Value<BTreeMap<String, Value<String>>>,
+}
+
+pub struct EngineCaDataSource {
+    pub shared: Arc<Shared>,
+}
+
+pub fn schema() -> Schema {
+    let s = AttributeType::String;
+    let required = |doc| attribute(AttributeType::String, AttributeConstraint::Required, doc);
+    block(
+        "The CA check that knows the DB engine: the CAs an engine version supports in a Region (`DescribeDBEngineVersions`) and the account's default CA there (`DescribeCertificates`), read from the RDS API with AWS credentials.\n\n\
+         A `ca_identifier` the engine version does not support fails the plan on that attribute with the supported list, where AWS would reject it only at apply time (`InvalidParameterCombination: Version … doesn't support certificate …`). \
+         Without `ca_identifier`, the account's default CA is checked instead: the one a database without `ca_cert_identifier` gets.\n\n\
+         This is the only part of the provider that calls AWS, and only when a configuration reads it. Credentials come from the AWS standard chain (environment, shared config and credentials files with `aws_profile` or `AWS_PROFILE`, SSO, web identity, container and instance metadata); \
+         `AWS_ENDPOINT_URL_RDS`, else `AWS_ENDPOINT_URL`, overrides the endpoint. The identity needs `rds:DescribeDBEngineVersions` and `rds:DescribeCertificates`.",
+        vec![
+            ("region", required("AWS Region code, for example `eu-west-1`; checked against the provider's Region table (`allow_unlisted_regions` admits newer ones).")),
+            ("engine", required("DB engine, as `aws_db_instance.engine` takes it: `postgres`, `mysql`, `aurora-postgresql`, `sqlserver-se`, ...")),
+            ("engine_version", required("Full engine version, as `describe-db-engine-versions` lists it: `16.3`, `15.00.4236.7.v1`, ...")),
+            ("ca_identifier", optional_computed(s.clone(), "The CA the database will use (`ca_cert_identifier`). Must be among `supported_ca_identifiers`. Unset: the account's default CA in the Region (`default_ca_identifier`), which must then be supported.")),
+            ("id", computed(s.clone(), "`<region>/<engine>/<engine_version>`.")),
+            ("supported_ca_identifiers", computed(strings(), "The CAs this engine version supports in the Region (`SupportedCACertificateIdentifiers`).")),
+            ("supports_certificate_rotation_without_restart", computed(AttributeType::Bool, "Whether the engine version rotates the server certificate without a restart (`SupportsCertificateRotationWithoutRestart`); null when the API does not say.")),
+            ("default_ca_identifier", computed(s.clone(), "The account's default CA in the Region, the one a new database gets without `ca_cert_identifier`: the account's override (`aws rds modify-certificates`) where one is set, else the AWS default.")),
+            ("default_ca_source", computed(s, "Where `default_ca_identifier` comes from: `account_override` (a certificate with `CustomerOverride`) or `aws_default`.")),
+            ("ca_valid_till", computed(AttributeType::Map(Box::new(AttributeType::String)), "Every CA `DescribeCertificates` lists in the Region → the end of its validity (`ValidTill`, RFC 3339).")),
+        ],
+    )
+}
+
+/// Known strings, or `None` while one is unknown or null (validate time).
+fn known(v: &Value<String>) -> Option<&str> {
+    v.as_ref_option().map(String::as_str)
+}
+
+impl EngineCaState {
+    /// Problems found without calling AWS: the Region, empty strings.
+    fn offline_problems(&self, allow_unlisted: Option<bool>) -> (Option<Place>, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let place = known(&self.region).and_then(|code| {
+            selection::place("region", code, allow_unlisted.unwrap_or(true))
+                .map_err(|p| problems.push(p))
+                .ok()
+        });
+        for (attribute, value) in [
+            ("engine", &self.engine),
+            ("engine_version", &self.engine_version),
+            ("ca_identifier", &self.ca_identifier),
+        ] {
+            if known(value).is_some_and(|v| v.trim().is_empty()) {
+                problems.push(Problem {
+                    attribute,
+                    summary: format!("Empty {attribute}"),
+                    detail: format!("{attribute} must not be empty."),
+                });
+            }
+        }
+        (place, problems)
+    }
+}
+
+/// Dot-separated components of a version.
+fn parts(v: &str) -> Vec<&str> {
+    v.split('.').collect()
+}
+
+/// Versions ordered closest to `wanted` first: most leading components in common, then the
+/// nearest number in the first component that differs, then the newer one.
+pub fn closest_versions<'a>(wanted: &str, versions: &'a [String]) -> Vec<&'a str> {
+    let want = parts(wanted);
+    let key = |v: &'a String| {
+        let have = parts(v);
+        let common = want.iter().zip(&have).take_while(|(a, b)| a == b).count();
+        let distance = match (want.get(common), have.get(common)) {
+            (Some(a), Some(b)) => match (a.parse::<i64>(), b.parse::<i64>()) {
+                (Ok(a), Ok(b)) => (a - b).unsigned_abs(),
+                _ => u64::MAX / 2,
+            },
+            _ => 0,
+        };
+        (std::cmp::Reverse(common), distance)
+    };
+    let mut sorted: Vec<&'a String> = versions.iter().collect();
+    sorted.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| version_cmp(b, a)));
+    sorted.dedup();
+    sorted.into_iter().map(String::as_str).collect()
+}
+
+/// Numeric-aware comparison of two versions.
+fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (parts(a), parts(b));
+    for (x, y) in a.iter().zip(&b) {
+        let o = match (x.parse::<u64>(), y.parse::<u64>()) {
+            (Ok(x), Ok(y)) => x.cmp(&y),
+            _ => x.cmp(y),
+        };
+        if o.is_ne() {
+            return o;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// The supported CA closest to a mistyped one, if any is close.
+fn nearest<'a>(ca: &str, supported: &'a [String]) -> Option<&'a str> {
+    let limit = (ca.len() / 3).max(2);
+    supported
+        .iter()
+        .map(|s| (strsim::levenshtein(ca, s), s.as_str()))
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min()
+        .map(|(_, s)| s)
+}
+
+/// The account's effective default CA and where it came from.
+pub fn effective_default(
+    certificates: &[crate::rds_api::Certificate],
+    default_for_new_launches: Option<&str>,
+) -> (String, &'static str) {
+    if let Some(c) = certificates.iter().find(|c| c.customer_override) {
+        return (c.identifier.clone(), ACCOUNT_OVERRIDE);
+    }
+    let id = default_for_new_launches.unwrap_or(CaId::DEFAULT.as_str());
+    (id.to_string(), AWS_DEFAULT)
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// How to provide credentials, or do without the check.
+pub fn no_credentials_detail(cause: &str) -> String {
+    format!(
+        "data \"rdsca_engine_ca\" reads the RDS API (DescribeDBEngineVersions, DescribeCertificates), which needs AWS credentials, and the AWS standard credential chain found none ({cause}).\n\n\
+         Provide them the way the AWS CLI and the aws provider take them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment; a profile of ~/.aws/config or ~/.aws/credentials, chosen with AWS_PROFILE or with aws_profile in the provider \"rdsca\" block (SSO profiles after `aws sso login`); web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN); or the container or EC2 instance role. The identity needs rds:DescribeDBEngineVersions and rds:DescribeCertificates.\n\n\
+         Or remove the data \"rdsca_engine_ca\" block: every other part of the provider (rdsca_bundle, the Region check, the functions) works without AWS credentials."
+    )
+}
+
+#[async_trait]
+impl DataSource for EngineCaDataSource {
+    type State<'a> = EngineCaState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        let (_, problems) = config.offline_problems(self.shared.allow_unlisted_regions());
+        report(diags, problems);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let allow_unlisted = self
+            .shared
+            .content()
+            .ok()
+            .map(|(s, _)| s.allow_unlisted_regions);
+        let (place, problems) = config.offline_problems(allow_unlisted.or(Some(false)));
+        if !problems.is_empty() {
+            report(diags, problems);
+            return None;
+        }
+        let place = place?;
+        let region = place.code().to_string();
+        let engine = known(&config.engine)?.trim().to_string();
+        let version = known(&config.engine_version)?.trim().to_string();
+        let api = match self.shared.rds_api() {
+            Ok(api) => api,
+            Err(message) => {
+                diags.root_error("The rdsca provider cannot call the RDS API", message);
+                return None;
+            }
+        };
+        let found = match api.engine_versions(&region, &engine, Some(&version)).await {
+            Ok(v) => v,
+            // RDS answers an engine it does not know with InvalidParameterValue.
+            Err(RdsError::Api {
+                status: 400, error, ..
+            }) if error.code == "InvalidParameterValue" => Vec::new(),
+            Err(e) => return fail(diags, &e, &region),
+        };
+        let Some(found) = found
+            .into_iter()
+            .find(|v| v.engine_version == version && (v.engine.is_empty() || v.engine == engine))
+        else {
+            unknown_engine_or_version(diags, api, &region, &engine, &version).await;
+            return None;
+        };
+        let (certificates, default_for_new) = match api.certificates(&region).await {
+            Ok(c) => c,
+            Err(e) => return fail(diags, &e, &region),
+        };
+        let (default_id, default_source) =
+            effective_default(&certificates, default_for_new.as_deref());
+        check_choice(diags, &config, &found, &region, &default_id, default_source);
+        if !diags.errors.is_empty() {
+            return None;
+        }
+        config.ca_identifier = Value::Value(
+            known(&config.ca_identifier)
+                .map(|c| c.trim().to_string())
+                .unwrap_or_else(|| default_id.clone()),
+        );
+        config.id = Value::Value(format!("{region}/{engine}/{version}"));
+        config.supported_ca_identifiers = Value::Value(
+            found
+                .supported_ca_identifiers
+                .iter()
+                .map(|c| Value::Value(c.clone()))
+                .collect(),
+        );
+        config.supports_certificate_rotation_without_restart =
+            found.supports_certificate_rotation_without_restart.into();
+        config.default_ca_identifier = Value::Value(default_id);
+        config.default_ca_source = Value::Value(default_source.to_string());
+        config.ca_valid_till = Value::Value(
+            certificates
+                .iter()
+                .map(|c| (c.identifier.clone(), c.valid_till.clone().into()))
+                .collect(),
+        );
+        Some(config)
+    }
+}
+
+/// The chosen CA (or the account default) must be one the version supports.
+fn check_choice(
+    diags: &mut Diagnostics,
+    config: &EngineCaState,
+    found: &EngineVersion,
+    region: &str,
+    default_id: &str,
+    default_source: &str,
+) {
+    let supported = &found.supported_ca_identifiers;
+    let what = format!(
+        "{} {} in {region}",
+        found.engine_or(config),
+        found.engine_version
+    );
+    match known(&config.ca_identifier).map(str::trim) {
+        Some(ca) if !supported.iter().any(|s| s == ca) => {
+            let mut detail = format!(
+                "{what} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {}.",
+                list(supported)
+            );
+            if let Some(near) = nearest(ca, supported) {
+                detail.push_str(&format!(" Did you mean \"{near}\"?"));
+            }
+            diags.error(
+                format!(
+                    "CA \"{ca}\" is not supported by {} {}",
+                    found.engine_or(config),
+                    found.engine_version
+                ),
+                detail,
+                AttributePath::new("ca_identifier"),
+            );
+        }
+        Some(_) => {}
+        None if !supported.iter().any(|s| s == default_id) => {
+            let origin = if default_source == ACCOUNT_OVERRIDE {
+                "the account's override of the default CA (aws rds modify-certificates)"
+            } else {
+                "the AWS default CA"
+            };
+            diags.error(
+                format!("The account's default CA {default_id} is not supported by {} {}", found.engine_or(config), found.engine_version),
+                format!(
+                    "No ca_identifier is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {what} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set ca_identifier (and the database's ca_cert_identifier) to one of: {}.",
+                    list(supported)
+                ),
+                AttributePath::new("engine_version"),
+            );
+        }
+        None => {}
+    }
+}
+
+impl EngineVersion {
+    fn engine_or<'a>(&'a self, config: &'a EngineCaState) -> &'a str {
+        if self.engine.is_empty() {
+            known(&config.engine).unwrap_or_default()
+        } else {
+            &self.engine
+        }
+    }
+}
+
+/// The version is not listed: is the engine unknown, or only the version?
+async fn unknown_engine_or_version(
+    diags: &mut Diagnostics,
+    api: &RdsApi,
+    region: &str,
+    engine: &str,
+    version: &str,
+) {
+    let listed = api.engine_versions(region, engine, None).await;
+    let versions: Vec<String> = match listed {
+        Ok(v) => v.into_iter().map(|v| v.engine_version).collect(),
+        Err(RdsError::Api {
+            status: 400, error, ..
+        }) if error.code == "InvalidParameterValue" => Vec::new(),
+        Err(e) => {
+            fail::<()>(diags, &e, region);
+            return;
+        }
+    };
+    if versions.is_empty() {
+        let u = UnknownValue::new("DB engine", engine, ENGINES.iter().copied());
+        let mut detail = format!("RDS lists no version of engine \"{engine}\" in {region}.");
+        if let Some(d) = u.did_you_mean() {
+            detail.push(' ');
+            detail.push_str(&d);
+        }
+        detail.push_str(&format!(" RDS engines: {}.", ENGINES.join(", ")));
+        diags.error(
+            format!("Unknown DB engine \"{engine}\" in {region}"),
+            detail,
+            AttributePath::new("engine"),
+        );
+        return;
+    }
+    let closest = closest_versions(version, &versions);
+    let shown: Vec<&str> = closest.iter().take(VERSIONS_SHOWN).copied().collect();
+    let more = closest.len().saturating_sub(shown.len());
+    let mut detail = format!(
+        "RDS lists no version \"{version}\" of {engine} in {region}. The closest it lists: {}",
+        shown.join(", ")
+    );
+    if more > 0 {
+        detail.push_str(&format!(
+            " (and {more} more: `aws rds describe-db-engine-versions --engine {engine} --region {region} --query 'DBEngineVersions[].EngineVersion'`)"
+        ));
+    }
+    detail.push('.');
+    diags.error(
+        format!("Unknown version \"{version}\" of {engine} in {region}"),
+        detail,
+        AttributePath::new("engine_version"),
+    );
+}
+
+/// An API or credentials failure as one diagnostic.
+fn fail<T>(diags: &mut Diagnostics, e: &RdsError, region: &str) -> Option<T> {
+    match e {
+        RdsError::NoCredentials(cause) => diags.root_error(
+            "No AWS credentials for data \"rdsca_engine_ca\"",
+            no_credentials_detail(cause),
+        ),
+        RdsError::Credentials(cause) => diags.root_error(
+            "Cannot load AWS credentials for data \"rdsca_engine_ca\"",
+            format!("The AWS credential chain found a source but could not use it: {cause}. Fix that source (for SSO, `aws sso login`), or remove the data \"rdsca_engine_ca\" block: the rest of the provider needs no credentials."),
+        ),
+        RdsError::Api { error, .. } => {
+            let hint = match error.code.as_str() {
+                "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch" | "ExpiredToken" | "ExpiredTokenException" => " The AWS credentials were rejected: check which identity the chain picks (`aws sts get-caller-identity`).",
+                "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => " The identity needs rds:DescribeDBEngineVersions and rds:DescribeCertificates.",
+                _ => "",
+            };
+            diags.root_error(
+                format!("The RDS API in {region} refused the engine check"),
+                format!("{e}.{hint}"),
+            )
+        }
+        RdsError::Transport(message) => diags.root_error(
+            format!("Cannot read the RDS API in {region}"),
+            message.clone(),
+        ),
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rds_api::Certificate;
+
+    #[test]
+    fn closest_versions_share_the_most_leading_components() {
+        let versions: Vec<String> = ["13.4", "16.1", "16.3", "16.10", "15.7", "17.2", "16.2"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            closest_versions("16.4", &versions),
+            ["16.3", "16.2", "16.1", "16.10", "17.2", "15.7", "13.4"]
+        );
+        assert_eq!(
+            closest_versions("16", &versions)[..4],
+            ["16.10", "16.3", "16.2", "16.1"]
+        );
+    }
+
+    #[test]
+    fn the_override_wins_over_the_aws_default() {
+        let cert = |id: &str, o: bool| Certificate {
+            identifier: id.into(),
+            customer_override: o,
+            valid_from: None,
+            valid_till: None,
+        };
+        let certs = [
+            cert("rds-ca-rsa2048-g1", false),
+            cert("rds-ca-ecc384-g1", true),
+        ];
+        assert_eq!(
+            effective_default(&certs, Some("rds-ca-ecc384-g1")),
+            ("rds-ca-ecc384-g1".to_string(), ACCOUNT_OVERRIDE)
+        );
+        let certs = [cert("rds-ca-rsa2048-g1", false)];
+        assert_eq!(
+            effective_default(&certs, None),
+            ("rds-ca-rsa2048-g1".to_string(), AWS_DEFAULT)
+        );
+        assert_eq!(
+            effective_default(&certs, Some("rds-ca-rsa4096-g1")),
+            ("rds-ca-rsa4096-g1".to_string(), AWS_DEFAULT)
+        );
+    }
+}
