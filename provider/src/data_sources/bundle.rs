@@ -299,6 +299,9 @@ impl DataSource for BundleDataSource {
     async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
         // Warnings wait for the read: `terraform plan` validates too, and would show them twice.
         config.selection(diags, self.shared.allow_unlisted_regions());
+        if let Err(problems) = config.content_source() {
+            report(diags, problems);
+        }
         report(diags, config.pin_problems());
         Some(())
     }

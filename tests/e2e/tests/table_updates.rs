@@ -169,3 +169,18 @@ output "taipei_ecc_validated" { value = provider::rdsca::validate_ca("ap-east-2"
     assert_eq!(out["taipei_ecc_available"], false);
     assert_eq!(out["taipei_ecc_validated"], "rds-ca-ecc384-g1");
 }
+
+#[test]
+fn a_content_source_typo_fails_validate_with_a_suggestion() {
+    let w = Workdir::with_provider(
+        "data \"rdsca_bundle\" \"t\" {\n  region         = \"eu-west-1\"\n  content_source = \"downlaod\"\n}\n",
+    );
+    let e = only_error(&w.init().validate());
+    assert_eq!(e.summary, "Unknown content source \"downlaod\"");
+    assert!(
+        e.detail.contains("Did you mean \"download\"?"),
+        "{}",
+        e.detail
+    );
+    assert!(e.snippet.contains("content_source"), "{e:?}");
+}
