@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 
 /// What a path answers.
@@ -94,8 +94,7 @@ pub struct TestServer {
     addr: SocketAddr,
     ca_pem: String,
     state: Arc<Mutex<State>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Loopback,
 }
 
 fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
@@ -132,49 +131,22 @@ impl TestServer {
             .expect("server TLS config");
         let acceptor = TlsAcceptor::from(Arc::new(config));
 
-        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        std_listener.set_nonblocking(true).expect("nonblocking");
-        let addr = std_listener.local_addr().expect("address");
         let state = Arc::new(Mutex::new(State::default()));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread_state = state.clone();
-        let thread = std::thread::Builder::new()
-            .name("rdsca-test-server".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async move {
-                    let listener = TcpListener::from_std(std_listener).expect("listener");
-                    let serve = async {
-                        loop {
-                            let Ok((tcp, _)) = listener.accept().await else {
-                                continue;
-                            };
-                            let acceptor = acceptor.clone();
-                            let state = thread_state.clone();
-                            tokio::spawn(async move {
-                                if let Ok(tls) = acceptor.accept(tcp).await {
-                                    let _ = handle(tls, state, addr).await;
-                                }
-                            });
-                        }
-                    };
-                    tokio::select! {
-                        _ = serve => {}
-                        _ = stopped => {}
-                    }
-                });
-                // Dropping the runtime cancels every connection task, stalled ones included.
-            })
-            .expect("server thread");
+        let server = Loopback::serve("rdsca-test-server", move |tcp, addr| {
+            let acceptor = acceptor.clone();
+            let state = thread_state.clone();
+            async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    let _ = handle(tls, state, addr).await;
+                }
+            }
+        });
         TestServer {
-            addr,
+            addr: server.addr,
             ca_pem: ca.pem(),
             state,
-            stop: Some(stop),
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -211,7 +183,59 @@ impl TestServer {
     }
 }
 
-impl Drop for TestServer {
+/// A TCP server on 127.0.0.1 with its own thread and runtime: each accepted connection goes to
+/// `handle` in a task of its own. Dropping it stops the server and cancels every connection task,
+/// stalled ones included. Shared by the test servers of this workspace.
+pub struct Loopback {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Loopback {
+    pub fn serve<H, F>(name: &str, handle: H) -> Loopback
+    where
+        H: Fn(TcpStream, SocketAddr) -> F + Send + 'static,
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        std_listener.set_nonblocking(true).expect("nonblocking");
+        let addr = std_listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async move {
+                    let listener = TcpListener::from_std(std_listener).expect("listener");
+                    let serve = async {
+                        loop {
+                            let Ok((tcp, _)) = listener.accept().await else {
+                                continue;
+                            };
+                            tokio::spawn(handle(tcp, addr));
+                        }
+                    };
+                    tokio::select! {
+                        _ = serve => {}
+                        _ = stopped => {}
+                    }
+                });
+                // Dropping the runtime cancels every connection task, stalled ones included.
+            })
+            .expect("server thread");
+        Loopback {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Loopback {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

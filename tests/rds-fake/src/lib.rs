@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
+use rdsca_test_server::Loopback;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// One engine version the fake lists.
 #[derive(Clone, Debug)]
@@ -100,8 +100,7 @@ struct State {
 pub struct FakeRds {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Loopback,
 }
 
 fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
@@ -111,49 +110,23 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 impl FakeRds {
     /// A fake of RDS in `region`, with these engine versions and the G1 certificates.
     pub fn start(region: &str, versions: Vec<EngineVersion>) -> FakeRds {
-        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        std_listener.set_nonblocking(true).expect("nonblocking");
-        let addr = std_listener.local_addr().expect("address");
         let state = Arc::new(Mutex::new(State {
             region: region.to_string(),
             versions,
             certificates: g1_certificates(),
             log: Vec::new(),
         }));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread_state = state.clone();
-        let thread = std::thread::Builder::new()
-            .name("rdsca-rds-fake".into())
-            .spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async move {
-                    let listener = TcpListener::from_std(std_listener).expect("listener");
-                    let serve = async {
-                        loop {
-                            let Ok((tcp, _)) = listener.accept().await else {
-                                continue;
-                            };
-                            let state = thread_state.clone();
-                            tokio::spawn(async move {
-                                let _ = handle(tcp, state).await;
-                            });
-                        }
-                    };
-                    tokio::select! {
-                        _ = serve => {}
-                        _ = stopped => {}
-                    }
-                });
-            })
-            .expect("fake thread");
+        let server = Loopback::serve("rdsca-rds-fake", move |tcp, _| {
+            let state = thread_state.clone();
+            async move {
+                let _ = handle(tcp, state).await;
+            }
+        });
         FakeRds {
-            addr,
+            addr: server.addr,
             state,
-            stop: Some(stop),
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -180,17 +153,6 @@ impl FakeRds {
 
     pub fn request_count(&self) -> usize {
         lock(&self.state).log.len()
-    }
-}
-
-impl Drop for FakeRds {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
