@@ -4,17 +4,19 @@
 
 pub mod bundle_diff;
 pub mod certificates;
+pub mod error;
 pub mod markdown;
 pub mod model;
 pub mod page;
 pub mod rust;
 pub mod validate;
 
+pub use error::TableError;
 pub use model::{
     Availability, Ca, CertKind, CertificateFile, Correction, KnownCertificate, Partition, Region,
     Source, SpecialSet, Table,
 };
-pub use validate::{load, parse, TableError};
+pub use validate::{load, parse};
 
 /// The data file, relative to the workspace root.
 pub const DATA_FILE: &str = "data/rds-ca.toml";

@@ -99,12 +99,8 @@ pub enum Availability {
     Unverified,
 }
 
-/// Root or intermediate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CertKind {
-    Root,
-    Intermediate,
-}
+/// Root or intermediate (the identifier rules own it; the generated table uses the same type).
+pub use rdsca_ids::CertKind;
 
 /// One RDS certificate from a partition's certificate file, checked: its CN names a Region (or
 /// special set) and CA of the table, its key is the CA's, its signature verifies.

@@ -1,7 +1,7 @@
 //! Rust generator: the validated table as `phf` maps and a `CaId` enum.
 //!
 //! The output defines its own record types (`TYPES`) and the statics built of them; the including
-//! module (provider/src/table.rs) adds behaviour. Keys are inserted in sorted order so the output
+//! module (table/src/lib.rs, crate rdsca-table) adds behaviour. Keys are inserted in sorted order so the output
 //! is byte-for-byte stable for the same data.
 
 use std::fmt::Write;
@@ -54,7 +54,7 @@ fn ca_record(ca: &Ca) -> String {
 }
 
 /// The record types the generated statics are made of. The generator owns them, so no
-/// hand-written struct has to match the field names it emits; `provider/src/table.rs` adds
+/// hand-written struct has to match the field names it emits; `table/src/lib.rs` adds
 /// behaviour in `impl` blocks.
 const TYPES: &str = r#"
 /// An AWS partition with its own truststore host and global bundle.
@@ -114,12 +114,8 @@ pub struct SpecialSet {
     pub note: &'static str,
 }
 
-/// Root or intermediate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CertKind {
-    Root,
-    Intermediate,
-}
+/// Root or intermediate: the identifier rules' type, which also reads common names.
+pub use rdsca_ids::CertKind;
 
 /// An RDS certificate from `data/roots/`, checked by the generator (CN, key, signature).
 #[derive(Debug, PartialEq, Eq)]

@@ -5,40 +5,19 @@
 //! the first.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
+use rdsca_ids::{is_ca_id, is_partition_id, is_region_code};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::certificates;
+pub use crate::error::TableError;
 use crate::model::{
     expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, Source, SpecialSet,
     Table,
 };
-
-/// One problem in the data file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableError {
-    pub file: String,
-    pub line: usize,
-    /// Dotted path of the offending field, e.g. `region[3].pem_url`.
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for TableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.field, self.message
-        )
-    }
-}
-
-impl std::error::Error for TableError {}
 
 /// Reads and validates the data file at `path`.
 pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
@@ -729,33 +708,4 @@ impl Ctx<'_> {
         }
         out
     }
-}
-
-/// `us-east-1`, `ap-southeast-7`, `us-gov-west-1`: lower-case words joined by `-`, ending in a number.
-pub fn is_region_code(code: &str) -> bool {
-    let parts: Vec<&str> = code.split('-').collect();
-    if parts.len() < 3 || parts.len() > 4 {
-        return false;
-    }
-    let (last, words) = parts.split_last().expect("at least three parts");
-    let number_ok = !last.is_empty() && last.len() <= 2 && last.bytes().all(|b| b.is_ascii_digit());
-    let words_ok = words
-        .iter()
-        .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
-    number_ok && words_ok && words[0].len() == 2
-}
-
-fn is_partition_id(id: &str) -> bool {
-    id == "aws"
-        || (id.starts_with("aws-")
-            && id[4..]
-                .split('-')
-                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())))
-}
-
-fn is_ca_id(id: &str) -> bool {
-    id.starts_with("rds-ca-")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }

@@ -17,7 +17,7 @@ use crate::content::cache::{default_cache_dir, CacheSettings};
 use crate::content::fetch::FetchSettings;
 use crate::content::ContentSettings;
 use crate::schema_util::{block, optional};
-use crate::table::Partition;
+use rdsca_table::Partition;
 
 /// A numeric provider setting: its name, documentation, default and bounds, in one place.
 pub struct NumberSetting {

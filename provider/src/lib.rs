@@ -10,9 +10,6 @@ pub mod logging;
 pub mod provider;
 pub mod rds_api;
 pub mod schema_util;
-pub mod selection;
 pub mod socket_tuning;
-pub mod suggest;
-pub mod table;
 
-pub use table::{CaId, CertificateAuthority, Partition, Region};
+pub use rdsca_table::{CaId, CertificateAuthority, Partition, Region};

@@ -7,7 +7,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::dn::go_name;
 use super::pem::{certificate_ders, error, ParseError};
-use crate::table::CommonNameClaim;
+use rdsca_table::CommonNameClaim;
 
 /// One certificate of a bundle, as `rdsca_bundle.certificates` holds it. Field names follow
 /// Terraform's `tls_certificate` where it has them.

@@ -5,7 +5,7 @@
 
 use super::certificate::{describe, CertificateInfo};
 use super::sha256_hex;
-use crate::table::{CaId, KnownCertificate};
+use rdsca_table::{CaId, KnownCertificate};
 
 /// A compiled-in set as a bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]

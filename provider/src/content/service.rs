@@ -752,7 +752,7 @@ mod tests {
                 };
                 assert_eq!(region, "us-east-1");
                 assert_eq!(ca, "rds-ca-rsa2048-g1");
-                let known = crate::table::KnownCertificate::all()
+                let known = rdsca_table::KnownCertificate::all()
                     .iter()
                     .find(|k| k.common_name == cn)
                     .unwrap();

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::certificate::CertificateInfo;
-use crate::table::{CommonNameClaim, KnownCertificate};
+use rdsca_table::{CommonNameClaim, KnownCertificate};
 
 /// Bumped when verification changes, so cache entries verified by an older rule are re-verified.
 const VERIFY_VERSION: u32 = 1;
@@ -156,10 +156,10 @@ pub fn verify(
     Ok(out)
 }
 
-fn kind_name(kind: crate::table::CertKind) -> &'static str {
+fn kind_name(kind: rdsca_table::CertKind) -> &'static str {
     match kind {
-        crate::table::CertKind::Root => "root",
-        crate::table::CertKind::Intermediate => "intermediate",
+        rdsca_table::CertKind::Root => "root",
+        rdsca_table::CertKind::Intermediate => "intermediate",
     }
 }
 

@@ -24,8 +24,8 @@ use crate::schema_util::{
     block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
     strings,
 };
-use crate::selection::{select, Problem, Selection};
-use crate::table::Availability;
+use rdsca_table::selection::{select, Problem, Selection};
+use rdsca_table::Availability;
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BundleState {
@@ -130,7 +130,7 @@ impl BundleState {
             Value::Value(s) => match ContentSource::ALL.iter().find(|(n, _)| n == s) {
                 Some((_, c)) => Some(*c),
                 None => {
-                    let u = crate::suggest::UnknownValue::new(
+                    let u = rdsca_table::UnknownValue::new(
                         "content source",
                         s,
                         ContentSource::ALL.iter().map(|(n, _)| *n),
@@ -215,7 +215,7 @@ impl BundleState {
                 .map(|c| Value::Value(c.as_str().to_string()))
                 .collect(),
         );
-        self.default_ca_identifier = Value::Value(crate::table::CaId::DEFAULT.as_str().to_string());
+        self.default_ca_identifier = Value::Value(rdsca_table::CaId::DEFAULT.as_str().to_string());
         self
     }
 }
@@ -758,7 +758,7 @@ mod tests {
     /// table pins for that Region and CA.
     #[test]
     fn the_single_root_is_the_pinned_one_everywhere() {
-        use crate::table::{CertKind, KnownCertificate, Region};
+        use rdsca_table::{CertKind, KnownCertificate, Region};
         let mut checked = 0;
         for region in Region::all().filter(|r| r.partition().has_known_certificates) {
             let set = compiled_bundle(region.partition, Some(region.code)).unwrap();

@@ -16,9 +16,9 @@ use super::report;
 use crate::provider::Shared;
 use crate::rds_api::{EngineVersion, RdsApi, RdsError};
 use crate::schema_util::{attribute, block, computed, optional_computed, strings};
-use crate::selection::{self, Place, Problem};
-use crate::suggest::UnknownValue;
-use crate::table::CaId;
+use rdsca_table::selection::{self, Place, Problem};
+use rdsca_table::CaId;
+use rdsca_table::UnknownValue;
 
 /// Engine identifiers RDS documents (`CreateDBInstance`'s `Engine`), for a "did you mean" when
 /// the API lists no version of an engine.
@@ -170,15 +170,13 @@ fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len())
 }
 
-/// The supported CA closest to a mistyped one, if any is close.
+/// The supported CA closest to a mistyped one, if any is close (the table's "did you mean").
 fn nearest<'a>(ca: &str, supported: &'a [String]) -> Option<&'a str> {
-    let limit = (ca.len() / 3).max(2);
-    supported
-        .iter()
-        .map(|s| (strsim::levenshtein(ca, s), s.as_str()))
-        .filter(|(d, _)| *d > 0 && *d <= limit)
-        .min()
-        .map(|(_, s)| s)
+    let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
+    rdsca_ids::closest(ca, &supported)
+        .first()
+        .copied()
+        .filter(|s| *s != ca)
 }
 
 /// The account's effective default CA and where it came from.

@@ -7,7 +7,7 @@ pub mod regions;
 
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::selection::Problem;
+use rdsca_table::selection::Problem;
 
 /// Reports problems as errors on their attributes.
 pub fn report(diags: &mut Diagnostics, problems: Vec<Problem>) {

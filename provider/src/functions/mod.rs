@@ -9,8 +9,8 @@ pub mod validate_ca;
 use tf_provider::schema::{Description, Parameter, Type};
 use tf_provider::Diagnostics;
 
-use crate::selection::{self, Problem};
-use crate::table::{CaId, Region};
+use rdsca_table::selection::{self, Problem};
+use rdsca_table::{CaId, Region};
 
 pub fn string_param(name: &str, markdown: &str) -> Parameter {
     Parameter {

@@ -5,7 +5,7 @@ use tf_provider::schema::{Description, FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
 use super::{fail, region_and_ca, region_and_ca_params};
-use crate::selection::{self, Place};
+use rdsca_table::selection::{self, Place};
 
 pub struct ValidateCa;
 

@@ -1,7 +1,7 @@
 //! Lookups over the whole table: what every validate/read/function call does.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use rdsca::{selection, CaId, Region};
+use rdsca_table::{selection, CaId, Region};
 
 fn lookups(c: &mut Criterion) {
     let codes: Vec<&str> = Region::all().map(|r| r.code).collect();

@@ -15,7 +15,8 @@ pub struct UnknownValue {
     pub allowed: Vec<&'static str>,
 }
 
-const MAX_SUGGESTIONS: usize = 4;
+/// At most this many suggestions in a "did you mean".
+pub const MAX_SUGGESTIONS: usize = 4;
 
 impl UnknownValue {
     pub fn new(
@@ -100,13 +101,14 @@ fn normalise(s: &str) -> String {
 }
 
 /// The allowed values closest to `value`: an exact case-insensitive match alone, else those at
-/// the smallest edit distance when that distance is small for the input's length.
-fn closest(value: &str, allowed: &[&'static str]) -> Vec<&'static str> {
+/// the smallest edit distance when that distance is small for the input's length (a third of
+/// it, at least two), at most [`MAX_SUGGESTIONS`], best first.
+pub fn closest<'a>(value: &str, allowed: &[&'a str]) -> Vec<&'a str> {
     let needle = normalise(value);
     if let Some(exact) = allowed.iter().find(|a| normalise(a) == needle) {
         return vec![exact];
     }
-    let mut scored: Vec<(usize, &'static str)> = allowed
+    let mut scored: Vec<(usize, &'a str)> = allowed
         .iter()
         .map(|a| (strsim::levenshtein(&needle, &a.to_lowercase()), *a))
         .collect();
@@ -124,4 +126,40 @@ fn closest(value: &str, allowed: &[&'static str]) -> Vec<&'static str> {
         .map(|(_, a)| a)
         .take(MAX_SUGGESTIONS)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REGIONS: [&str; 4] = ["eu-west-1", "eu-west-2", "us-east-1", "ap-south-1"];
+
+    #[test]
+    fn exact_match_ignoring_case_alone() {
+        assert_eq!(closest("EU-WEST-1", &REGIONS), vec!["eu-west-1"]);
+    }
+
+    #[test]
+    fn nearest_by_edit_distance_within_the_limit() {
+        assert_eq!(closest("eu-wst-1", &REGIONS), vec!["eu-west-1"]);
+        assert_eq!(
+            closest("eu-west-3", &REGIONS),
+            vec!["eu-west-1", "eu-west-2"]
+        );
+        assert!(closest("mars-north-9", &REGIONS).is_empty());
+    }
+
+    #[test]
+    fn display_names_suggest_codes() {
+        let unknown = UnknownValue::new("region", "mumbai", REGIONS.into_iter())
+            .with_names([("Asia Pacific (Mumbai)", "ap-south-1")].into_iter());
+        assert_eq!(unknown.suggestions, vec!["ap-south-1"]);
+        assert_eq!(
+            unknown.did_you_mean().as_deref(),
+            Some("Did you mean \"ap-south-1\"?")
+        );
+        assert!(unknown
+            .detail()
+            .ends_with("Allowed values: ap-south-1, eu-west-1, eu-west-2, us-east-1."));
+    }
 }

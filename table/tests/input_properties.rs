@@ -2,9 +2,9 @@
 //! always end in either a valid selection or problems that name the attribute and the value.
 
 use proptest::prelude::*;
-use rdsca::selection::{select, Place};
-use rdsca::table::Availability;
-use rdsca::{CaId, Region};
+use rdsca_table::selection::{select, Place};
+use rdsca_table::Availability;
+use rdsca_table::{CaId, Region};
 
 fn any_input() -> impl Strategy<Value = Option<String>> {
     prop_oneof![

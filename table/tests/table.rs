@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use rdsca::table::Availability;
-use rdsca::{CaId, Partition, Region};
+use rdsca_table::Availability;
+use rdsca_table::{CaId, Partition, Region};
 
 fn data() -> rdsca_codegen::Table {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -156,7 +156,7 @@ fn odd_input_never_panics() {
     for input in ["", " ", "\u{0}", "🦀", "us-east-1 ", "-", long.as_str()] {
         let _ = Region::lookup(input);
         let _ = input.parse::<CaId>();
-        let _ = rdsca::selection::select(Some(input), Some(input), Some(input), true);
+        let _ = rdsca_table::selection::select(Some(input), Some(input), Some(input), true);
     }
     assert_eq!(
         Region::lookup(" us-east-1 ").unwrap_err().suggestions,

@@ -1,6 +1,15 @@
-//! The RDS CA availability table and the RDS certificates, generated at build time from
-//! `data/rds-ca.toml` and `data/roots/` (see `codegen/`; the generated code defines the record
-//! types), behind a small typed API.
+//! The RDS CA table: Regions, partitions, CAs and their availability, bundle URLs and the RDS
+//! certificates compiled in, generated at build time from `data/rds-ca.toml` and `data/roots/`
+//! by `rdsca-codegen` (which defines the record types it emits), behind a small typed API; and
+//! the rules for choosing from it (`selection`), shared by every front end.
+//!
+//! It owns no I/O and must not depend on HTTP, on Terraform or on any front end: the trust
+//! crate, the provider and the command line all build on it. The identifier rules it applies
+//! (Region codes, CN forms, "did you mean") live in `rdsca-ids`, which the generator uses too.
+
+pub mod selection;
+
+pub use rdsca_ids::{is_region_code, UnknownValue};
 
 use std::fmt;
 use std::str::FromStr;
@@ -25,14 +34,10 @@ impl fmt::Display for CaId {
 }
 
 impl FromStr for CaId {
-    type Err = crate::suggest::UnknownValue;
+    type Err = UnknownValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         CaId::from_id(s).ok_or_else(|| {
-            crate::suggest::UnknownValue::new(
-                "CA identifier",
-                s,
-                CaId::ALL.iter().map(|c| c.as_str()),
-            )
+            UnknownValue::new("CA identifier", s, CaId::ALL.iter().map(|c| c.as_str()))
         })
     }
 }
@@ -58,9 +63,9 @@ impl Region {
         REGIONS.get(code)
     }
     /// Looks up a region, or explains what was meant.
-    pub fn lookup(code: &str) -> Result<&'static Region, crate::suggest::UnknownValue> {
+    pub fn lookup(code: &str) -> Result<&'static Region, UnknownValue> {
         Region::get(code).ok_or_else(|| {
-            crate::suggest::UnknownValue::new("region", code, Region::all().map(|r| r.code))
+            UnknownValue::new("region", code, Region::all().map(|r| r.code))
                 .with_names(Region::all().map(|r| (r.name, r.code)))
         })
     }
@@ -110,10 +115,9 @@ impl Partition {
     pub fn get(id: &str) -> Option<&'static Partition> {
         PARTITIONS.get(id)
     }
-    pub fn lookup(id: &str) -> Result<&'static Partition, crate::suggest::UnknownValue> {
-        Partition::get(id).ok_or_else(|| {
-            crate::suggest::UnknownValue::new("partition", id, PARTITION_IDS.iter().copied())
-        })
+    pub fn lookup(id: &str) -> Result<&'static Partition, UnknownValue> {
+        Partition::get(id)
+            .ok_or_else(|| UnknownValue::new("partition", id, PARTITION_IDS.iter().copied()))
     }
     pub fn all() -> impl Iterator<Item = &'static Partition> {
         PARTITION_IDS.iter().map(|p| &PARTITIONS[*p])
@@ -125,19 +129,7 @@ impl Partition {
     /// The partition a well-formed Region code belongs to by its prefix (`cn-…` is AWS China,
     /// `us-gov-…` GovCloud, the rest commercial), if the table knows that partition.
     pub fn for_region_code(code: &str) -> Option<&'static Partition> {
-        if !is_region_code(code) {
-            return None;
-        }
-        let id = if code.starts_with("cn-") {
-            "aws-cn"
-        } else if code.starts_with("us-gov-") {
-            "aws-us-gov"
-        } else if code.starts_with("us-iso") || code.starts_with("eu-isoe-") {
-            return None;
-        } else {
-            "aws"
-        };
-        Partition::get(id)
+        rdsca_ids::partition_of_region_code(code).and_then(Partition::get)
     }
     /// A bundle URL of this partition's truststore layout: `https://<host>/<folder>/<folder>-bundle.<ext>`.
     pub fn layout_url(&self, folder: &str, ext: &str) -> String {
@@ -166,28 +158,19 @@ pub struct CommonNameClaim<'a> {
 impl<'a> CommonNameClaim<'a> {
     /// Reads a CN against the CN forms of the table's CAs.
     pub fn parse(common_name: &'a str) -> Option<CommonNameClaim<'a>> {
-        CaId::ALL.iter().find_map(|&ca| {
+        let forms = CaId::ALL.iter().map(|&ca| {
             let authority = ca.authority();
-            let forms = std::iter::once((CertKind::Root, authority.root_common_name)).chain(
-                authority
-                    .intermediate_common_name
-                    .map(|f| (CertKind::Intermediate, f)),
-            );
-            forms.into_iter().find_map(|(kind, form)| {
-                let (prefix, suffix) = form.split_once("{region}")?;
-                let middle = common_name.strip_prefix(prefix)?.strip_suffix(suffix)?;
-                let (set, region) = match middle.split_once(' ') {
-                    Some((set, region)) => (Some(set), region),
-                    None => (None, middle),
-                };
-                let set_ok = set.is_none_or(|s| s.bytes().all(|b| b.is_ascii_alphabetic()));
-                (set_ok && is_region_code(region)).then_some(CommonNameClaim {
-                    set,
-                    region,
-                    ca,
-                    kind,
-                })
-            })
+            (
+                ca,
+                authority.root_common_name,
+                authority.intermediate_common_name,
+            )
+        });
+        rdsca_ids::parse_common_name(common_name, forms).map(|c| CommonNameClaim {
+            set: c.set,
+            region: c.region,
+            ca: c.ca,
+            kind: c.kind,
         })
     }
 
@@ -222,20 +205,4 @@ impl KnownCertificate {
     pub fn set_digest() -> &'static str {
         KNOWN_CERTIFICATES_DIGEST
     }
-}
-
-/// `us-east-1`, `ap-southeast-7`, `us-gov-west-1`: two letters, lower-case words, a number,
-/// joined by `-` (the rule rdsca-codegen applies to the data file).
-pub fn is_region_code(code: &str) -> bool {
-    let parts: Vec<&str> = code.split('-').collect();
-    let Some((last, words)) = parts.split_last() else {
-        return false;
-    };
-    (2..=3).contains(&words.len())
-        && words[0].len() == 2
-        && words
-            .iter()
-            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-        && (1..=2).contains(&last.len())
-        && last.bytes().all(|b| b.is_ascii_digit())
 }

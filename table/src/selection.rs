@@ -2,7 +2,7 @@
 //! the attribute, the bad value and what is allowed. The data sources (at validate and read
 //! time) and the functions share this, so a wrong CA reads the same everywhere.
 
-use crate::table::{Availability, CaId, Partition, Region};
+use crate::{Availability, CaId, Partition, Region};
 
 /// Something wrong with one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
