@@ -13,11 +13,12 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::content::cache::{default_cache_dir, CacheSettings};
-use crate::content::fetch::FetchSettings;
-use crate::content::ContentSettings;
 use crate::schema_util::{block, optional};
+use rdsca_http::defaults;
+use rdsca_http::HttpSettings;
 use rdsca_table::Partition;
+use rdsca_trust::cache::{default_cache_dir, CacheSettings};
+use rdsca_trust::ContentSettings;
 
 /// A numeric provider setting: its name, documentation, default and bounds, in one place.
 pub struct NumberSetting {
@@ -32,42 +33,42 @@ pub struct NumberSetting {
 pub const TIMEOUT_SECONDS: NumberSetting = NumberSetting {
     name: "timeout_seconds",
     doc: "Timeout of one HTTP request (connecting, sending, reading the whole body), in seconds.",
-    default: 10,
+    default: defaults::REQUEST_TIMEOUT.as_secs() as i64,
     min: 1,
     max: 3600,
 };
 pub const CONNECT_TIMEOUT_SECONDS: NumberSetting = NumberSetting {
     name: "connect_timeout_seconds",
     doc: "Connection timeout, in seconds.",
-    default: 5,
+    default: defaults::CONNECT_TIMEOUT.as_secs() as i64,
     min: 1,
     max: 3600,
 };
 pub const MAX_RETRIES: NumberSetting = NumberSetting {
     name: "max_retries",
     doc: "Retries after a 5xx answer, a timeout or a connection error, with exponential backoff (never after a 4xx or a TLS trust error); at most `10`. With the defaults a server that never answers fails the read within about 31 s: `(max_retries + 1) × timeout_seconds` plus under a second of backoff.",
-    default: 2,
+    default: defaults::RETRIES as i64,
     min: 0,
     max: 10,
 };
 pub const MAX_BUNDLE_BYTES: NumberSetting = NumberSetting {
     name: "max_bundle_bytes",
     doc: "Largest bundle accepted, in bytes; the global bundle is about 165 KB.",
-    default: 4 * 1024 * 1024,
+    default: defaults::MAX_BODY_BYTES as i64,
     min: 1024,
     max: i64::MAX,
 };
 pub const CACHE_TTL_SECONDS: NumberSetting = NumberSetting {
     name: "cache_ttl_seconds",
     doc: "How long a cached bundle is used without asking the server, in seconds. Afterwards it is revalidated with `If-None-Match` / `If-Modified-Since`.",
-    default: 24 * 60 * 60,
+    default: CacheSettings::DEFAULT_TTL.as_secs() as i64,
     min: 0,
     max: i64::MAX,
 };
 pub const STALE_IF_ERROR_SECONDS: NumberSetting = NumberSetting {
     name: "stale_if_error_seconds",
     doc: "When revalidating an expired cache entry fails (connection error, timeout, an HTTP error, a body that is no bundle), the last verified copy is served, with a warning giving its age and the failure, for up to this many seconds past its `cache_ttl_seconds`; `0` turns it off. A body that fails verification or the pin is an error, never a reason to serve the old copy.",
-    default: 30 * 24 * 60 * 60,
+    default: CacheSettings::DEFAULT_STALE_IF_ERROR.as_secs() as i64,
     min: 0,
     max: i64::MAX,
 };
@@ -271,11 +272,11 @@ impl ProviderConfig {
             }
         }
         let secs = |n: i64| Duration::from_secs(n as u64);
-        let fetch = FetchSettings {
+        let fetch = HttpSettings {
             connect_timeout: secs(self.number(diags, &CONNECT_TIMEOUT_SECONDS)),
             request_timeout: secs(self.number(diags, &TIMEOUT_SECONDS)),
             retries: self.number(diags, &MAX_RETRIES) as u32,
-            retry_backoff: Duration::from_millis(250),
+            retry_backoff: defaults::RETRY_BACKOFF,
             max_body_bytes: self.number(diags, &MAX_BUNDLE_BYTES) as u64,
             extra_ca_pem: self.ca_cert_pem.as_ref_option().cloned(),
             allow_insecure_http: allow_http,

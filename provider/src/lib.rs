@@ -2,13 +2,12 @@
 //! first-class in Terraform.
 
 pub mod config;
-pub mod content;
 pub mod data_sources;
 pub mod docs;
 pub mod functions;
 pub mod logging;
 pub mod provider;
-pub mod rds_api;
+pub mod provider_data;
 pub mod schema_util;
 pub mod socket_tuning;
 

@@ -15,17 +15,17 @@ use tf_provider::AttributePath;
 use super::report;
 use base64::Engine as _;
 
-use crate::content::{
-    compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore, CertificateInfo,
-    ContentError, Finding, Origin, VerifiedBundle,
-};
-use crate::provider::Shared;
+use crate::provider_data::ProviderData;
 use crate::schema_util::{
     block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
     strings,
 };
 use rdsca_table::selection::{select, Problem, Selection};
 use rdsca_table::Availability;
+use rdsca_trust::{
+    compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore, CertificateInfo,
+    ContentError, Finding, Origin, VerifiedBundle,
+};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BundleState {
@@ -221,7 +221,7 @@ impl BundleState {
 }
 
 pub struct BundleDataSource {
-    pub shared: Arc<Shared>,
+    pub shared: Arc<ProviderData>,
 }
 
 fn certificates_attribute() -> tf_provider::schema::Attribute {
@@ -484,7 +484,7 @@ impl BundleDataSource {
             };
             aliases.push(alias);
             ders.extend(
-                crate::content::pem::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
+                rdsca_bundle_format::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
                     .ok()?,
             );
         }
@@ -520,8 +520,11 @@ impl BundleDataSource {
     ) -> Option<(Arc<VerifiedBundle>, i64)> {
         let (settings, service) = match self.shared.content() {
             Ok(pair) => pair,
-            Err(message) => {
-                diags.root_error("The rdsca provider is not configured for fetching", message);
+            Err(e) => {
+                diags.root_error(
+                    "The rdsca provider is not configured for fetching",
+                    e.to_string(),
+                );
                 return None;
             }
         };

@@ -109,7 +109,7 @@ mod tests {
                 .join("../tests/fixtures/bundles/global-bundle.e5bb208.pem"),
         )
         .unwrap();
-        let real = crate::content::parse_bundle(&real, "e5bb208").unwrap();
+        let real = crate::parse_bundle(&real, "e5bb208").unwrap();
         let mut served: Vec<&str> = real.iter().map(|c| c.sha256_fingerprint.as_str()).collect();
         compiled.sort_unstable();
         served.sort_unstable();

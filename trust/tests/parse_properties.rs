@@ -2,7 +2,7 @@
 //! bundles never panic, and every failure is a message naming the origin.
 
 use proptest::prelude::*;
-use rdsca::content::parse_bundle;
+use rdsca_trust::parse_bundle;
 
 /// A small valid bundle made once: two self-signed roots.
 fn bundle() -> &'static str {

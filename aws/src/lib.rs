@@ -3,9 +3,14 @@
 //! SigV4-signed POST per call (`aws-sigv4`) sent with reqwest, the XML answer parsed with
 //! roxmltree. See docs/performance.md for why this and not `aws-sdk-rds`.
 //!
-//! Nothing here runs unless `rdsca_engine_ca` is read: the provider builds [`RdsApi`] on that
-//! read, and the credential chain is resolved on its first request.
+//! Requests go through the one HTTPS client and retry policy of `rdsca-http`. The rules about
+//! engines and the account's default CA that need the API's answers live in `engine`.
+//!
+//! Nothing here runs unless a caller asks: the provider builds [`RdsApi`] on the first read of
+//! `rdsca_engine_ca`, and the credential chain is resolved on its first request. It must not
+//! depend on Terraform, on the trust crate or on any front end.
 
+pub mod engine;
 pub mod xml;
 
 use std::time::{Duration, SystemTime};
@@ -16,7 +21,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider as TlsProvider};
 
-use crate::content::fetch::{extra_roots, FetchSettings};
+use rdsca_http::{error_chain, HttpSettings, Redirects, RetryPolicy};
 
 pub use xml::{ApiError, Certificate, EngineVersion};
 
@@ -26,37 +31,36 @@ const API_VERSION: &str = "2014-10-31";
 const MAX_PAGES: usize = 20;
 
 /// Why a call failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RdsError {
     /// The credential chain found nothing.
+    #[error("{0}")]
     NoCredentials(String),
     /// The chain found a source that failed (an expired SSO session, a bad profile, ...).
+    #[error("{0}")]
     Credentials(String),
     /// The API answered with an error document.
+    #[error("{endpoint} answered HTTP {status}: {}: {}", error.code, error.message)]
     Api {
         status: u16,
         error: ApiError,
         endpoint: String,
     },
     /// Connection, timeout, an answer that is not the expected XML.
+    #[error("{0}")]
     Transport(String),
+    /// No HTTPS client could be built from the settings (the extra CA).
+    #[error("cannot build the HTTPS client for the RDS API: {0}")]
+    Client(#[from] rdsca_http::ClientError),
 }
 
-impl std::fmt::Display for RdsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl RdsError {
+    /// Transport faults, 5xx and throttling may pass; the rest will not.
+    fn is_transient(&self) -> bool {
         match self {
-            RdsError::NoCredentials(s) | RdsError::Credentials(s) | RdsError::Transport(s) => {
-                f.write_str(s)
-            }
-            RdsError::Api {
-                status,
-                error,
-                endpoint,
-            } => write!(
-                f,
-                "{endpoint} answered HTTP {status}: {}: {}",
-                error.code, error.message
-            ),
+            RdsError::Transport(_) => true,
+            RdsError::Api { status, error, .. } => *status >= 500 || error.code.contains("Throttl"),
+            _ => false,
         }
     }
 }
@@ -114,8 +118,7 @@ fn form(params: &[(&str, &str)]) -> String {
 /// expire.
 pub struct RdsApi {
     http: reqwest::Client,
-    retries: u32,
-    backoff: Duration,
+    retry: RetryPolicy,
     settings: AwsSettings,
     provider:
         tokio::sync::OnceCell<Option<aws_credential_types::provider::SharedCredentialsProvider>>,
@@ -124,23 +127,10 @@ pub struct RdsApi {
 
 impl RdsApi {
     /// Cheap: no file is read and no request sent until the first call.
-    pub fn new(fetch: &FetchSettings, settings: AwsSettings) -> Result<RdsApi, String> {
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .connect_timeout(fetch.connect_timeout)
-            .timeout(fetch.request_timeout)
-            .user_agent(fetch.user_agent.clone())
-            .redirect(reqwest::redirect::Policy::none());
-        for cert in extra_roots(fetch).map_err(|e| e.to_string())? {
-            builder = builder.add_root_certificate(cert);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| format!("cannot build the HTTPS client for the RDS API: {e}"))?;
+    pub fn new(http: &HttpSettings, settings: AwsSettings) -> Result<RdsApi, RdsError> {
         Ok(RdsApi {
-            http,
-            retries: fetch.retries,
-            backoff: fetch.retry_backoff,
+            http: rdsca_http::client(http, Redirects::None)?,
+            retry: RetryPolicy::from(http),
             settings,
             provider: Default::default(),
             credentials: Default::default(),
@@ -198,9 +188,9 @@ impl RdsApi {
                 Ok(c)
             }
             Err(e @ CredentialsError::CredentialsNotLoaded(_)) => {
-                Err(RdsError::NoCredentials(source_chain(&e)))
+                Err(RdsError::NoCredentials(error_chain(&e)))
             }
-            Err(e) => Err(RdsError::Credentials(source_chain(&e))),
+            Err(e) => Err(RdsError::Credentials(error_chain(&e))),
         }
     }
 
@@ -209,22 +199,14 @@ impl RdsApi {
         let credentials = self.credentials(region).await?;
         let url = endpoint(region, |k| std::env::var(k).ok());
         let body = form(params);
-        let mut attempt = 0;
-        loop {
-            let result = self.send(region, &url, &body, &credentials).await;
-            let transient = match &result {
-                Err(RdsError::Transport(_)) => true,
-                Err(RdsError::Api { status, error, .. }) => {
-                    *status >= 500 || error.code.contains("Throttl")
-                }
-                _ => false,
-            };
-            if !transient || attempt >= self.retries {
-                return result;
-            }
-            tokio::time::sleep(self.backoff * 2u32.pow(attempt)).await;
-            attempt += 1;
-        }
+        self.retry
+            .run(
+                &url,
+                || self.send(region, &url, &body, &credentials),
+                RdsError::is_transient,
+            )
+            .await
+            .map_err(|failed| failed.error)
     }
 
     async fn send(
@@ -263,14 +245,15 @@ impl RdsApi {
         for (name, value) in instructions.headers() {
             request = request.header(name, value);
         }
-        let response = request.send().await.map_err(|e| {
-            RdsError::Transport(format!("cannot reach {url}: {}", source_chain(&e)))
-        })?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| RdsError::Transport(format!("cannot reach {url}: {}", error_chain(&e))))?;
         let status = response.status().as_u16();
         let text = response
             .text()
             .await
-            .map_err(|e| RdsError::Transport(format!("{url}: {}", source_chain(&e))))?;
+            .map_err(|e| RdsError::Transport(format!("{url}: {}", error_chain(&e))))?;
         if (200..300).contains(&status) {
             return Ok(text);
         }
@@ -345,20 +328,6 @@ impl RdsApi {
         }
         Ok((out, default))
     }
-}
-
-/// An error and its sources, on one line.
-fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut next = e.source();
-    while let Some(s) = next {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        next = s.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]

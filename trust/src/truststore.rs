@@ -170,8 +170,8 @@ mod tests {
     }
 
     fn aws_roots(n: usize) -> Vec<Vec<u8>> {
-        let pem = include_bytes!("../../../data/roots/aws.pem");
-        let ders = crate::content::pem::certificate_ders(pem, "aws.pem").unwrap();
+        let pem = include_bytes!("../../data/roots/aws.pem");
+        let ders = rdsca_bundle_format::certificate_ders(pem, "aws.pem").unwrap();
         ders.into_iter().take(n).collect()
     }
 
@@ -284,7 +284,7 @@ mod tests {
         let named: Vec<(String, &[u8])> = roots
             .iter()
             .map(|d| {
-                let info = crate::content::certificate::describe(d).unwrap();
+                let info = crate::certificate::describe(d).unwrap();
                 let alias = match (info.region, info.ca_identifier) {
                     (Some(r), Some(ca)) => format!("{r}-{ca}"),
                     _ => info.common_name,

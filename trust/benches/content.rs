@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use rdsca::config::Settings;
-use rdsca::content::cache::CacheSettings;
-use rdsca::content::fetch::FetchSettings;
-use rdsca::content::{
+use rdsca_http::HttpSettings;
+use rdsca_test_server::{Route, TestServer};
+use rdsca_trust::cache::CacheSettings;
+use rdsca_trust::{
     parse_bundle, roots_pem, verified_content, BundleService, ContentSettings, Signatures,
 };
-use rdsca_test_server::{Route, TestServer};
 
 fn fixture(name: &str) -> Vec<u8> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/bundles");
@@ -65,11 +64,10 @@ fn content(c: &mut Criterion) {
     let server = TestServer::start();
     server.route("/global/global-bundle.pem", Route::ok(newest.clone()));
     let dir = tempfile::tempdir().unwrap();
-    let defaults = Settings::default().content;
     let settings = ContentSettings {
-        fetch: FetchSettings {
+        fetch: HttpSettings {
             extra_ca_pem: Some(server.ca_pem().to_string()),
-            ..defaults.fetch
+            ..HttpSettings::with_defaults("rdsca-bench")
         },
         cache: Some(CacheSettings {
             dir: dir.path().to_path_buf(),

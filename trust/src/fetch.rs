@@ -1,30 +1,12 @@
-//! HTTPS fetching of bundles: rustls trusting the web PKI roots, the operating system's trust
-//! store (which honours `SSL_CERT_FILE` / `SSL_CERT_DIR`) and an optional extra CA; the proxy from
-//! `HTTPS_PROXY` / `NO_PROXY`; bounded timeouts, bounded retries with backoff (5xx and connection
-//! errors only), a body size limit enforced while streaming, and redirects only within the same
-//! host.
-
-use std::time::Duration;
+//! HTTPS downloads of bundles on the one client of `rdsca-http` (same-host redirects, bounded
+//! timeouts, the shared retry policy for 5xx and connection faults): conditional GETs with
+//! validators, a body size limit enforced while streaming, and errors that name the URL, what
+//! happened and what to do.
 
 use reqwest::header::{ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::StatusCode;
 
-/// How bundles are fetched. The provider block (config.rs) declares the user-facing names and
-/// defaults.
-#[derive(Debug, Clone)]
-pub struct FetchSettings {
-    pub connect_timeout: Duration,
-    pub request_timeout: Duration,
-    pub retries: u32,
-    pub retry_backoff: Duration,
-    pub max_body_bytes: u64,
-    pub extra_ca_pem: Option<String>,
-    pub allow_insecure_http: bool,
-    pub user_agent: String,
-}
-
-const MAX_BACKOFF: Duration = Duration::from_secs(4);
-const MAX_REDIRECTS: usize = 5;
+use rdsca_http::{classify, error_chain, HttpSettings, Redirects, RetryPolicy, Transport};
 
 /// Cache validators of a response, sent back on revalidation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,11 +48,6 @@ pub struct FetchError {
     pub attempts: u32,
 }
 
-/// Why the redirect policy stopped a redirect; found again by type when classifying errors.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct RedirectRefused(String);
-
 impl FetchErrorKind {
     /// Transient faults are retried; the answer to a bad request or an untrusted server is not.
     fn retryable(&self) -> bool {
@@ -84,7 +61,7 @@ impl FetchErrorKind {
 
 pub struct Fetcher {
     client: reqwest::Client,
-    settings: FetchSettings,
+    settings: HttpSettings,
 }
 
 fn error(url: &str, kind: FetchErrorKind, message: impl Into<String>) -> FetchError {
@@ -104,120 +81,23 @@ fn mib(bytes: u64) -> String {
     }
 }
 
-/// The errors of a source chain, outermost first. `io::Error` hides the error it wraps from
-/// `source()`, so its inner error is followed explicitly.
-fn causes<'a>(
-    e: &'a (dyn std::error::Error + 'static),
-) -> Vec<&'a (dyn std::error::Error + 'static)> {
-    let mut out = vec![e];
-    let mut cur = e;
-    loop {
-        let next = match cur
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => cur.source(),
-        };
-        match next {
-            Some(n) => {
-                out.push(n);
-                cur = n;
-            }
-            None => return out,
-        }
-    }
-}
-
-/// The whole source chain of an error, for messages.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for c in causes(e) {
-        let s = c.to_string();
-        if !parts.iter().any(|p| p.contains(&s)) {
-            parts.push(s);
-        }
-    }
-    parts.join(": ")
-}
-
-/// The first error of type `T` in the chain.
-fn find_cause<'a, T: std::error::Error + 'static>(
-    e: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a T> {
-    causes(e).into_iter().find_map(|c| c.downcast_ref::<T>())
-}
-
-/// The certificates of `ca_cert_pem`, trusted on top of the web roots; none when it is unset.
-pub fn extra_roots(settings: &FetchSettings) -> Result<Vec<reqwest::Certificate>, FetchError> {
-    let Some(pem) = &settings.extra_ca_pem else {
-        return Ok(Vec::new());
-    };
-    let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|e| {
-        error(
-            "(provider configuration)",
-            FetchErrorKind::Client,
-            format!("ca_cert_pem is not valid PEM: {e}"),
-        )
-    })?;
-    if certs.is_empty() {
-        return Err(error(
-            "(provider configuration)",
-            FetchErrorKind::Client,
-            "ca_cert_pem holds no certificate",
-        ));
-    }
-    Ok(certs)
+/// A configuration the client cannot be built from (the extra CA), as a fetch error.
+pub fn configuration_error(e: rdsca_http::ClientError) -> FetchError {
+    error(
+        "(provider configuration)",
+        FetchErrorKind::Client,
+        e.to_string(),
+    )
 }
 
 impl Fetcher {
-    pub fn new(settings: FetchSettings) -> Result<Fetcher, FetchError> {
-        let allow_http = settings.allow_insecure_http;
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            let first_host = attempt
-                .previous()
-                .first()
-                .and_then(|u| u.host_str())
-                .map(str::to_string);
-            let to = attempt.url().clone();
-            if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(RedirectRefused(format!(
-                    "more than {MAX_REDIRECTS} redirects"
-                )))
-            } else if first_host.as_deref() != to.host_str() {
-                attempt.error(RedirectRefused(format!(
-                    "redirect to another host ({}) refused",
-                    to.host_str().unwrap_or("?")
-                )))
-            } else if to.scheme() != "https" && !allow_http {
-                attempt.error(RedirectRefused(
-                    "redirect to plain http:// refused".to_string(),
-                ))
-            } else {
-                attempt.follow()
-            }
-        });
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .user_agent(settings.user_agent.clone())
-            .redirect(policy)
-            .https_only(!allow_http);
-        for cert in extra_roots(&settings)? {
-            builder = builder.add_root_certificate(cert);
-        }
-        let client = builder.build().map_err(|e| {
-            error(
-                "(provider configuration)",
-                FetchErrorKind::Client,
-                format!("cannot build the HTTPS client: {}", chain(&e)),
-            )
-        })?;
+    pub fn new(settings: HttpSettings) -> Result<Fetcher, FetchError> {
+        let client =
+            rdsca_http::client(&settings, Redirects::SameHost).map_err(configuration_error)?;
         Ok(Fetcher { client, settings })
     }
 
-    /// GETs `url`, retrying transient faults with exponential backoff.
+    /// GETs `url`, retrying transient faults with the shared backoff.
     pub async fn get(
         &self,
         url: &str,
@@ -236,23 +116,17 @@ impl Fetcher {
             "http" => return Err(error(url, FetchErrorKind::InsecureScheme, "plain http:// is refused for trust bundles; use https://, or set allow_insecure_http = true in the provider block")),
             other => return Err(error(url, FetchErrorKind::InvalidUrl, format!("unsupported scheme {other}://"))),
         }
-        let mut attempt = 0;
-        let mut backoff = self.settings.retry_backoff;
-        loop {
-            attempt += 1;
-            match self.attempt(url, conditional).await {
-                Ok(outcome) => return Ok(outcome),
-                Err(mut e) if !e.kind.retryable() || attempt > self.settings.retries => {
-                    e.attempts = attempt;
-                    return Err(e);
-                }
-                Err(e) => {
-                    tracing::debug!(url, attempt, error = %e.message, "retrying bundle fetch");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(MAX_BACKOFF);
-                }
-            }
-        }
+        RetryPolicy::from(&self.settings)
+            .run(
+                url,
+                || self.attempt(url, conditional),
+                |e| e.kind.retryable(),
+            )
+            .await
+            .map_err(|failed| FetchError {
+                attempts: failed.attempts,
+                ..failed.error
+            })
     }
 
     async fn attempt(
@@ -329,7 +203,7 @@ impl Fetcher {
                         format!(
                         "the connection closed before the whole body arrived ({} bytes read): {}",
                         body.len(),
-                        chain(&e)
+                        error_chain(&e)
                     ),
                     ))
                 }
@@ -339,25 +213,19 @@ impl Fetcher {
     }
 
     fn classify(&self, url: &str, e: &reqwest::Error) -> FetchError {
-        if let Some(refused) = find_cause::<RedirectRefused>(e) {
-            return error(url, FetchErrorKind::Redirect, refused.0.clone());
-        }
-        if let Some(tls) = find_cause::<rustls::Error>(e) {
-            return match tls {
-                rustls::Error::InvalidCertificate(why) => error(
-                    url,
-                    FetchErrorKind::TlsUntrusted,
-                    format!("TLS: the server certificate is not trusted ({why:?}); for a mirror with a private CA, add the CA to the system trust store (or SSL_CERT_FILE) or set ca_cert_pem in the provider block"),
-                ),
-                other => error(
-                    url,
-                    FetchErrorKind::TlsUntrusted,
-                    format!("TLS handshake failed: {other}"),
-                ),
-            };
-        }
-        if e.is_timeout() {
-            return error(
+        match classify(e) {
+            Transport::RedirectRefused(why) => error(url, FetchErrorKind::Redirect, why),
+            Transport::TlsUntrusted(why) => error(
+                url,
+                FetchErrorKind::TlsUntrusted,
+                format!("TLS: the server certificate is not trusted ({why}); for a mirror with a private CA, add the CA to the system trust store (or SSL_CERT_FILE) or set ca_cert_pem in the provider block"),
+            ),
+            Transport::Tls(why) => error(
+                url,
+                FetchErrorKind::TlsUntrusted,
+                format!("TLS handshake failed: {why}"),
+            ),
+            Transport::Timeout => error(
                 url,
                 FetchErrorKind::Timeout,
                 format!(
@@ -365,13 +233,13 @@ impl Fetcher {
                     self.settings.connect_timeout.as_secs_f32(),
                     self.settings.request_timeout.as_secs_f32()
                 ),
-            );
+            ),
+            Transport::Connect(chain) => error(
+                url,
+                FetchErrorKind::Connect,
+                format!("connection failed: {chain}"),
+            ),
         }
-        error(
-            url,
-            FetchErrorKind::Connect,
-            format!("connection failed: {}", chain(e)),
-        )
     }
 }
 
@@ -379,10 +247,11 @@ impl Fetcher {
 pub(crate) mod tests {
     use super::*;
     use rdsca_test_server::{Route, TestServer};
+    use std::time::Duration;
 
     /// Short, bounded settings trusting the test server's CA.
-    pub(crate) fn settings(server: &TestServer) -> FetchSettings {
-        FetchSettings {
+    pub(crate) fn settings(server: &TestServer) -> HttpSettings {
+        HttpSettings {
             connect_timeout: Duration::from_secs(2),
             request_timeout: Duration::from_millis(600),
             retries: 2,
@@ -395,8 +264,8 @@ pub(crate) mod tests {
     }
 
     /// Settings for tests that never reach a server.
-    fn serverless() -> FetchSettings {
-        FetchSettings {
+    fn serverless() -> HttpSettings {
+        HttpSettings {
             connect_timeout: Duration::from_secs(1),
             request_timeout: Duration::from_secs(1),
             retries: 0,
@@ -569,7 +438,7 @@ pub(crate) mod tests {
     async fn untrusted_server_certificate() {
         let server = TestServer::start();
         server.route("/b.pem", Route::ok("bundle"));
-        let s = FetchSettings {
+        let s = HttpSettings {
             extra_ca_pem: None,
             ..settings(&server)
         };
@@ -610,7 +479,7 @@ pub(crate) mod tests {
 
     #[tokio::test]
     async fn bad_extra_ca_is_a_configuration_error() {
-        let s = FetchSettings {
+        let s = HttpSettings {
             extra_ca_pem: Some("not a pem".into()),
             ..serverless()
         };

@@ -17,10 +17,11 @@ use tokio::sync::OnceCell;
 
 use super::cache::{CacheSettings, Entry, Meta};
 use super::certificate::{describe, CertificateInfo};
-use super::fetch::{FetchError, FetchOutcome, FetchSettings, Fetcher, Validators};
-use super::pem::{certificate_ders, error as parse_error, ParseError};
+use super::fetch::{FetchError, FetchOutcome, Fetcher, Validators};
 use super::sha256_hex;
 use super::verify::{verifier_id, verify, Finding, Signatures, VerifyError};
+use rdsca_bundle_format::{certificate_ders, error as parse_error, ParseError};
+use rdsca_http::HttpSettings;
 
 /// Where a bundle came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +107,7 @@ impl ContentError {
 /// How the service fetches and caches.
 #[derive(Debug, Clone)]
 pub struct ContentSettings {
-    pub fetch: FetchSettings,
+    pub fetch: HttpSettings,
     /// `None`: no disk cache.
     pub cache: Option<CacheSettings>,
 }
@@ -131,7 +132,8 @@ fn now() -> i64 {
 impl BundleService {
     /// Checks the settings (the extra CA parses) without building the TLS client yet.
     pub fn new(settings: ContentSettings) -> Result<BundleService, FetchError> {
-        super::fetch::extra_roots(&settings.fetch)?;
+        rdsca_http::extra_roots(settings.fetch.extra_ca_pem.as_deref())
+            .map_err(super::fetch::configuration_error)?;
         Ok(BundleService {
             settings,
             fetcher: OnceCell::new(),
@@ -427,8 +429,8 @@ mod tests {
     use rdsca_test_server::{Route, TestServer};
 
     use super::*;
-    use crate::content::fetch::tests::settings;
-    use crate::content::verify::VerifyError;
+    use crate::fetch::tests::settings;
+    use crate::verify::VerifyError;
 
     /// A real RDS bundle from tests/fixtures/bundles.
     fn fixture(name: &str) -> Vec<u8> {
@@ -467,7 +469,7 @@ mod tests {
     /// Like `cached`, with room for the global bundle (165 KB).
     fn cached_large(server: &TestServer, dir: &Path) -> BundleService {
         BundleService::new(ContentSettings {
-            fetch: FetchSettings {
+            fetch: HttpSettings {
                 max_body_bytes: 1 << 20,
                 ..settings(server)
             },
@@ -668,7 +670,7 @@ mod tests {
         // An untrusted server: nothing cached either.
         server.route("/ok.pem", Route::ok(bundle()));
         let untrusted = BundleService::new(ContentSettings {
-            fetch: FetchSettings {
+            fetch: HttpSettings {
                 extra_ca_pem: None,
                 ..settings(&server)
             },
@@ -687,7 +689,7 @@ mod tests {
     async fn a_tampered_certificate_is_rejected_and_nothing_is_cached() {
         let good = fixture("global-bundle.18a8b72.pem");
         let bad = tampered(&good);
-        crate::content::parse_bundle(&bad, "tampered").expect("the tampered bundle still parses");
+        crate::parse_bundle(&bad, "tampered").expect("the tampered bundle still parses");
         let server = TestServer::start();
         server.route("/g.pem", Route::ok(bad));
         let dir = tempfile::tempdir().unwrap();

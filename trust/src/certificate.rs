@@ -6,7 +6,7 @@ use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::dn::go_name;
-use super::pem::{certificate_ders, error, ParseError};
+use rdsca_bundle_format::{certificate_ders, error, ParseError};
 use rdsca_table::CommonNameClaim;
 
 /// One certificate of a bundle, as `rdsca_bundle.certificates` holds it. Field names follow

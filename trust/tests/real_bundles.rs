@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use rdsca::content::{
+use rdsca_trust::{
     parse_bundle, roots_pem, soonest_not_after, verified_content, CertificateInfo, Finding,
     Signatures,
 };
@@ -327,7 +327,7 @@ fn every_real_bundle_verifies() {
                     let known_region = c
                         .region
                         .as_deref()
-                        .is_some_and(|r| rdsca::Region::get(r).is_some());
+                        .is_some_and(|r| rdsca_table::Region::get(r).is_some());
                     if g1 && known_region {
                         assert!(c.compiled_in, "{name}: {}", c.common_name);
                     }

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use rdsca::content::certificate::describe;
-use rdsca::content::pem::certificate_ders;
-use rdsca::content::pkcs12_truststore;
+use rdsca_bundle_format::certificate_ders;
 use rdsca_test_server::{Route, TestServer};
+use rdsca_trust::certificate::describe;
+use rdsca_trust::pkcs12_truststore;
 
 const PASSWORD: &str = "rdsca-test-pw";
 
@@ -276,6 +276,6 @@ fn java_trusts_nothing_from_a_store_with_an_empty_password() {
     );
     assert_eq!(
         pkcs12_truststore(&[("rdsca test ca", &ca_der)], "").unwrap_err(),
-        rdsca::content::TrustStoreError::EmptyPassword
+        rdsca_trust::TrustStoreError::EmptyPassword
     );
 }

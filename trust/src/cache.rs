@@ -24,6 +24,23 @@ pub struct CacheSettings {
     pub stale_if_error: Duration,
 }
 
+impl CacheSettings {
+    /// Served without a request for a day (`cache_ttl_seconds`).
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+    /// Served for 30 days past that when revalidating fails (`stale_if_error_seconds`).
+    pub const DEFAULT_STALE_IF_ERROR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+    /// The defaults, in `default_cache_dir()`.
+    pub fn with_defaults() -> CacheSettings {
+        CacheSettings {
+            dir: default_cache_dir(),
+            ttl: Self::DEFAULT_TTL,
+            offline: false,
+            stale_if_error: Self::DEFAULT_STALE_IF_ERROR,
+        }
+    }
+}
+
 /// `$XDG_CACHE_HOME/terraform-provider-rdsca`, else `~/.cache/terraform-provider-rdsca`.
 pub fn default_cache_dir() -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
