@@ -426,6 +426,47 @@ fn raw_state_is_format_4_with_module_and_provider_addresses() {
     );
 }
 
+/// The stand-in's raw state has the shape of the real provider's, as published states show
+/// (tests/fixtures/tfstate, see PROVENANCE.md there): the same keys lead to the CA.
+#[test]
+fn raw_state_has_the_shape_of_real_published_states() {
+    let fresh: Value = serde_json::from_str(&rich().raw_state).unwrap();
+    for name in [
+        "ariel-infra-terraform.rds.tfstate",
+        "fiap-hackaton-infra.rds.tfstate",
+    ] {
+        let path = workspace().join("tests/fixtures/tfstate").join(name);
+        let real: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(real["version"], fresh["version"], "{name}");
+        let instance = real["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["mode"] == "managed" && r["type"] == "aws_db_instance")
+            .flat_map(|r| r["instances"].as_array().unwrap())
+            .next()
+            .unwrap_or_else(|| panic!("{name}: no aws_db_instance instance"));
+        let attributes = instance["attributes"].as_object().unwrap();
+        assert_eq!(attributes["ca_cert_identifier"], "rds-ca-2019", "{name}");
+        // Every attribute of the stand-in's aws_db_instance exists in the real one (the real
+        // one has many more), but `region`, new in AWS provider 6.
+        let standin = fresh["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == "aws_db_instance")
+            .unwrap()["instances"][0]["attributes"]
+            .as_object()
+            .unwrap();
+        let missing: Vec<&String> = standin
+            .keys()
+            .filter(|k| !attributes.contains_key(*k) && k.as_str() != "region")
+            .collect();
+        assert!(missing.is_empty(), "{name}: {missing:?}");
+    }
+}
+
 /// The fixtures hold the rich configuration's JSON; `RDSCA_REGENERATE_TERRAFORM_JSON=1`
 /// rewrites them from this run.
 #[test]
