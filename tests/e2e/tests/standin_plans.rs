@@ -678,3 +678,38 @@ fn malformed_regions_and_unknown_engines_fail_validate_naming_the_value() {
     assert!(error.detail.contains("\"eu-west\""), "{error:?}");
     assert_eq!(error.snippet, "  region = \"eu-west\"");
 }
+
+#[test]
+fn values_known_only_after_apply_pass_through_the_plan() {
+    let w = Workdir::with_files(&[(
+        "main.tf",
+        &format!(
+            "{}provider \"aws\" {{\n  region = \"eu-west-1\"\n}}\n\nresource \"terraform_data\" \"later\" {{\n  input = {{ region = \"us-gov-east-1\", engine = \"aurora-postgresql\", name = \"late\" }}\n}}\n\nresource \"aws_rds_cluster\" \"c\" {{\n  cluster_identifier = terraform_data.later.output.name\n  region             = terraform_data.later.output.region\n  engine             = terraform_data.later.output.engine\n}}\n",
+            aws_required_providers()
+        ),
+    )]);
+    w.init();
+    let plan = w.saved_plan_json();
+    let c = &change(&plan, "aws_rds_cluster.c")["change"];
+    for name in [
+        "cluster_identifier",
+        "region",
+        "engine",
+        "arn",
+        "endpoint",
+        "ca_certificate_identifier",
+    ] {
+        assert_eq!(c["after_unknown"][name], true, "{name}: {c}");
+        assert_eq!(c["after"].get(name), None, "{name}: {c}");
+    }
+    w.apply_saved_plan();
+    let state = w.state_json();
+    let values = &instance(&state["values"]["root_module"], "aws_rds_cluster.c").unwrap()["values"];
+    assert_eq!(values["region"], "us-gov-east-1");
+    assert_eq!(
+        values["arn"],
+        "arn:aws-us-gov:rds:us-gov-east-1:123456789012:cluster:late"
+    );
+    assert_eq!(values["port"], 5432);
+    assert_eq!(values["ca_certificate_identifier"], Value::Null);
+}
