@@ -12,7 +12,7 @@ pub mod validate;
 
 pub use model::{
     Availability, Ca, CertKind, CertificateFile, Correction, KnownCertificate, Partition, Region,
-    Source, SpecialSet, Table,
+    RetiredCa, Source, SpecialSet, Table,
 };
 pub use validate::{load, parse, TableError};
 
