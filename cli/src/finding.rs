@@ -154,7 +154,8 @@ pub enum RegionSource {
     Arn,
     AvailabilityZone,
     Endpoint,
-    /// An `aws_rds_certificate`'s id, which the AWS provider sets to its Region.
+    /// An `aws_rds_certificate`'s id when it is a Region code. (AWS provider 5 sets the id to
+    /// the CA identifier, which says nothing of the Region and is not taken.)
     CertificateId,
     /// The `region` of the provider configuration with this key in the plan's `configuration`.
     ProviderConfig(String),

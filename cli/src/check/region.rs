@@ -1,6 +1,6 @@
 //! Which Region an RDS resource is in, and where that came from. In order: its own `region`
 //! argument (AWS provider 6), its ARN, availability zone or endpoint (from the plan, else the
-//! prior state), an `aws_rds_certificate`'s id, the `region` of the provider configuration it
+//! prior state), an `aws_rds_certificate`'s id when it is a Region code, the `region` of the provider configuration it
 //! uses, then `--region`, then `AWS_REGION`. A value known only after apply or a provider
 //! Region rdsca cannot evaluate stops the search: guessing from a later source could be wrong.
 

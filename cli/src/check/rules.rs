@@ -445,3 +445,89 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use crate::check::region::{locate, Fallbacks};
+    use crate::terraform::{instances, parse};
+    use serde_json::json;
+
+    /// A plan with a region set from a value known only after apply, and a module whose
+    /// provider's region is a module variable rdsca cannot evaluate; `--region` must not stand
+    /// in for either.
+    #[test]
+    fn unknown_regions_are_never_guessed_from_later_sources() {
+        let plan = json!({
+            "format_version": "1.2",
+            "resource_changes": [
+                {"address": "aws_db_instance.a", "mode": "managed", "type": "aws_db_instance", "name": "a",
+                 "provider_name": "registry.terraform.io/hashicorp/aws",
+                 "change": {"actions": ["create"], "before": null,
+                            "after": {"ca_cert_identifier": "rds-ca-ecc384-g1"},
+                            "after_unknown": {"region": true, "arn": true}}},
+                {"address": "module.m.aws_db_instance.b", "module_address": "module.m", "mode": "managed",
+                 "type": "aws_db_instance", "name": "b", "provider_name": "registry.terraform.io/hashicorp/aws",
+                 "change": {"actions": ["create"], "before": null,
+                            "after": {"ca_cert_identifier": "rds-ca-2015"}, "after_unknown": {"arn": true}}}
+            ],
+            "configuration": {
+                "provider_config": {
+                    "aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"},
+                    "module.m:aws": {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws",
+                                     "module_address": "module.m",
+                                     "expressions": {"region": {"references": ["var.region"]}}}
+                },
+                "root_module": {
+                    "resources": [{"address": "aws_db_instance.a", "mode": "managed", "type": "aws_db_instance",
+                                   "name": "a", "provider_config_key": "aws",
+                                   "expressions": {"region": {"references": ["aws_vpc.v.region"]},
+                                                   "ca_cert_identifier": {"constant_value": "rds-ca-ecc384-g1"}},
+                                   "schema_version": 2}],
+                    "module_calls": {"m": {"source": "./m", "module": {"resources": [
+                        {"address": "aws_db_instance.b", "mode": "managed", "type": "aws_db_instance", "name": "b",
+                         "provider_config_key": "module.m:aws",
+                         "expressions": {"ca_cert_identifier": {"constant_value": "rds-ca-2015"}}, "schema_version": 2}]}}}
+                }
+            }
+        });
+        let doc = parse("plan.json", plan.to_string().as_bytes()).unwrap();
+        let all = instances(&doc).unwrap();
+        let fallbacks = Fallbacks {
+            flag: Some("eu-central-2".into()),
+            environment: None,
+        };
+        let mut out = Vec::new();
+        let mut checker = Checker {
+            input: 0,
+            out: &mut out,
+        };
+        for i in &all {
+            checker.check(i, locate(i, &fallbacks), &Defaults::new());
+        }
+        let got: Vec<(&str, Rule, Option<&str>)> = out
+            .iter()
+            .map(|f| (f.address.as_str(), f.rule, f.attribute))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("aws_db_instance.a", Rule::KnownAfterApply, Some("region")),
+                ("module.m.aws_db_instance.b", Rule::RegionUnknown, None),
+                (
+                    "module.m.aws_db_instance.b",
+                    Rule::CaRetired,
+                    Some("ca_cert_identifier")
+                ),
+            ],
+            "rds-ca-ecc384-g1 is not checked against the --region Zurich, which lacks it"
+        );
+        assert!(
+            out[1]
+                .message
+                .contains("provider configuration \"module.m:aws\" sets region from var.region"),
+            "{}",
+            out[1].message
+        );
+    }
+}
