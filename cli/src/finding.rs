@@ -116,7 +116,7 @@ impl Rule {
         }
     }
 
-    /// One line on what the rule catches (SARIF `shortDescription`, `--help`).
+    /// One line on what the rule catches (SARIF `shortDescription`, `rdsca check --help`).
     pub fn description(self) -> &'static str {
         match self {
             Rule::CaUnknown => "The CA identifier names no RDS certificate authority.",

@@ -364,6 +364,23 @@ fn every_subcommand_has_help_with_examples_and_exit_statuses() {
         assert!(help.contains("Examples:"), "{sub:?}: {help}");
         assert!(help.contains("Exit status:"), "{sub:?}: {help}");
     }
+    let check_help = stdout(&run(&["check", "--help"]));
+    for rule in [
+        "ca-unknown",
+        "ca-retired",
+        "ca-not-offered",
+        "ca-unverified",
+        "ca-not-set",
+        "known-after-apply",
+        "region-unknown",
+        "region-unlisted",
+        "region-invalid",
+    ] {
+        assert!(
+            check_help.contains(&format!("  {rule} ")),
+            "{rule} in check --help"
+        );
+    }
     let version = run(&["--version"]);
     assert_eq!(
         stdout(&version),

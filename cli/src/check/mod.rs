@@ -9,7 +9,7 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use crate::finding::{FailOn, Finding, InputSummary, Report};
+use crate::finding::{FailOn, Finding, InputSummary, Report, Rule};
 use crate::terraform::{self, RdsType};
 use crate::{CliError, Outcome};
 use region::{locate, Fallbacks, Located};
@@ -32,12 +32,30 @@ Region), in every module instance.
 Region of each resource, first found: its region argument, ARN, availability zone, endpoint, the region
 of the provider configuration it uses (plans), --region, AWS_REGION.
 
-Findings: error for a CA the Region does not offer, an unknown identifier or an expired CA (rds-ca-2019,
-rds-ca-2015, rds-ca-2010); warning for a CA unverified in the Region, a resource with no CA (it gets the
-account default) or a Region that cannot be told; note for values known only after apply.
-
 Exit status: 0 when no finding is at or above --fail-on, 2 when one is, 1 for bad input (a file that
 cannot be read, is not JSON, not a plan or state, or of an unsupported format version).";
+
+/// The help's epilogue: the examples and notes above, with every rule from [`Rule::ALL`].
+fn after_help() -> String {
+    let (notes, exit) = EXAMPLES
+        .split_once("Exit status:")
+        .expect("the examples end with the exit statuses");
+    let rules: Vec<String> = Rule::ALL
+        .iter()
+        .map(|r| {
+            format!(
+                "  {:<18} {:<8} {}",
+                r.id(),
+                r.severity().as_str(),
+                r.description()
+            )
+        })
+        .collect();
+    format!(
+        "{notes}Findings (rule, severity):\n{}\n\nExit status:{exit}",
+        rules.join("\n")
+    )
+}
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,7 +70,7 @@ pub enum CheckFormat {
 
 /// Check the RDS CA choices in Terraform plans and states.
 #[derive(Debug, Args)]
-#[command(after_help = EXAMPLES)]
+#[command(after_help = after_help())]
 pub struct CheckArgs {
     /// `terraform show -json` of a saved plan or of the state, or a terraform.tfstate; `-` reads stdin.
     #[arg(value_name = "FILE", required = true)]
