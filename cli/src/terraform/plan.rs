@@ -82,8 +82,12 @@ fn provider_region<'a>(
             let Some(expr) = pc.get("expressions").and_then(|e| e.get("region")) else {
                 return ProviderRegion::NotSet { key: current };
             };
-            if let Some(code) = expr.get("constant_value").and_then(Value::as_str) {
-                return ProviderRegion::Known { key: current, code };
+            if let Some(constant) = expr.get("constant_value") {
+                return match constant.as_str().filter(|c| !c.is_empty()) {
+                    Some(code) => ProviderRegion::Known { key: current, code },
+                    // `region = null` or `""`: the provider falls back to the environment.
+                    None => ProviderRegion::NotSet { key: current },
+                };
             }
             let references: Vec<&str> = expr
                 .get("references")
@@ -353,8 +357,15 @@ mod tests {
         let configs = json!({
             "module.m:aws": {"name": "aws", "module_address": "module.m",
                              "expressions": {"region": {"references": ["var.region"]}}},
-            "aws.none": {"name": "aws", "alias": "none"}
+            "aws.none": {"name": "aws", "alias": "none"},
+            "aws.empty": {"name": "aws", "alias": "empty", "expressions": {"region": {"constant_value": ""}}}
         });
+        assert_eq!(
+            provider_region("aws.empty", configs.as_object(), None),
+            ProviderRegion::NotSet {
+                key: "aws.empty".into()
+            }
+        );
         assert_eq!(
             provider_region("module.m:aws", configs.as_object(), None),
             ProviderRegion::Unresolvable {
