@@ -2,8 +2,9 @@
 //! (`check`) and prints the Region table (`regions`). One module per subcommand; `finding` is
 //! the report model the checking subcommands share and `report` renders it; `terraform` reads
 //! what Terraform writes. The table, its "did you mean" and the CA messages come from the
-//! provider's library (`rdsca::table`, `rdsca::selection`); nothing here depends on Terraform's
-//! plugin protocol or on the network.
+//! provider's library (`rdsca::table`, `rdsca::selection`) until they move to the
+//! Terraform-free `rdsca-table`; nothing here may use Terraform's plugin protocol, the content
+//! (download) code or the network.
 
 pub mod check;
 pub mod finding;
