@@ -14,7 +14,7 @@ pub mod validate;
 pub use error::TableError;
 pub use model::{
     Availability, Ca, CertKind, CertificateFile, Correction, KnownCertificate, Partition, Region,
-    Source, SpecialSet, Table,
+    RetiredCa, Source, SpecialSet, Table,
 };
 pub use validate::{load, parse};
 

@@ -90,6 +90,18 @@ pub struct SpecialSet {
     pub note: String,
 }
 
+/// A CA RDS no longer offers anywhere: an identifier that still appears in old configurations
+/// and states, and whose certificates have expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredCa {
+    pub id: String,
+    /// The last day (UTC, `YYYY-MM-DD`) AWS supported it.
+    pub not_after: String,
+    /// The CA AWS moved databases to: a current CA or an older retired one.
+    pub replaced_by: String,
+    pub source: String,
+}
+
 /// What the table says of one CA in one Region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
@@ -126,6 +138,8 @@ pub struct Table {
     pub sources: Vec<Source>,
     pub partitions: Vec<Partition>,
     pub cas: Vec<Ca>,
+    /// In data-file order.
+    pub retired_cas: Vec<RetiredCa>,
     pub special_sets: Vec<SpecialSet>,
     pub regions: Vec<Region>,
     /// Sorted by partition, set, region, CA and kind.

@@ -106,6 +106,16 @@ pub struct Region {
     pub notes: &'static [&'static str],
 }
 
+/// A CA RDS no longer offers: its certificates have expired.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RetiredCa {
+    pub id: &'static str,
+    /// The last day (UTC, `YYYY-MM-DD`) AWS supported it.
+    pub not_after: &'static str,
+    /// The CA AWS moved databases to (a current CA or an older retired one).
+    pub replaced_by: &'static str,
+}
+
 /// RDS endpoints outside the ordinary Regions (Beta, Preview) with G1 roots of their own.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SpecialSet {
@@ -224,6 +234,25 @@ pub fn generate(table: &Table) -> String {
     // CAs
     let cas = phf_map(table.cas.iter().map(|c| (c.id.as_str(), ca_record(c))));
     let _ = writeln!(out, "/// CA id → certificate authority.\npub static CAS: phf::Map<&'static str, CertificateAuthority> = {cas};\n");
+
+    // Retired CAs
+    let retired: Vec<String> = table
+        .retired_cas
+        .iter()
+        .map(|r| {
+            format!(
+                "RetiredCa {{ id: {}, not_after: {}, replaced_by: {} }}",
+                lit(&r.id),
+                lit(&r.not_after),
+                lit(&r.replaced_by)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// CAs RDS no longer offers, in the data file's order.\npub static RETIRED_CAS: &[RetiredCa] = &[{}];\n",
+        retired.join(", ")
+    );
 
     // Regions
     let regions = phf_map(table.regions.iter().map(|r| {

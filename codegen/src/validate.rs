@@ -15,8 +15,8 @@ use toml::Spanned;
 use crate::certificates;
 pub use crate::error::TableError;
 use crate::model::{
-    expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, Source, SpecialSet,
-    Table,
+    expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, RetiredCa, Source,
+    SpecialSet, Table,
 };
 
 /// Reads and validates the data file at `path`.
@@ -75,9 +75,20 @@ struct RawFile {
     #[serde(default)]
     ca: Vec<Spanned<RawCa>>,
     #[serde(default)]
+    retired_ca: Vec<Spanned<RawRetiredCa>>,
+    #[serde(default)]
     special_set: Vec<Spanned<RawSpecialSet>>,
     #[serde(default)]
     region: Vec<Spanned<RawRegion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRetiredCa {
+    id: Spanned<String>,
+    not_after: Spanned<String>,
+    replaced_by: Spanned<String>,
+    source: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +211,7 @@ impl Ctx<'_> {
         let source_ids: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
         let partitions = self.check_partitions(raw.partition, &source_ids);
         let cas = self.check_cas(raw.ca, &source_ids, &partitions);
+        let retired_cas = self.check_retired_cas(raw.retired_ca, &source_ids, &cas);
         let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
         let special_sets = self.check_special_sets(raw.special_set, &regions);
         let mut certificates = Vec::new();
@@ -223,10 +235,81 @@ impl Ctx<'_> {
             sources,
             partitions,
             cas,
+            retired_cas,
             special_sets,
             regions,
             certificates,
         }
+    }
+
+    /// A retired CA is not also a current one, has a calendar date and is replaced by another
+    /// CA the file names (current, or retired in its turn).
+    fn check_retired_cas(
+        &mut self,
+        raw: Vec<Spanned<RawRetiredCa>>,
+        sources: &BTreeSet<String>,
+        cas: &[Ca],
+    ) -> Vec<RetiredCa> {
+        let mut seen = BTreeSet::new();
+        let retired_ids: BTreeSet<String> = raw
+            .iter()
+            .map(|r| r.get_ref().id.get_ref().clone())
+            .collect();
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let r = r.into_inner();
+            let owner = format!("retired_ca[{i}]");
+            self.check_id(
+                &mut seen,
+                &r.id,
+                format!("{owner}.id"),
+                "retired CA id",
+                Some((is_ca_id, "a CA identifier (like \"rds-ca-2019\")")),
+            );
+            if cas.iter().any(|c| &c.id == r.id.get_ref()) {
+                self.err(
+                    r.id.span(),
+                    format!("{owner}.id"),
+                    format!(
+                        "{:?} is also a current [[ca]]: a CA is either offered or retired",
+                        r.id.get_ref()
+                    ),
+                );
+            }
+            if !is_date(r.not_after.get_ref()) {
+                self.err(
+                    r.not_after.span(),
+                    format!("{owner}.not_after"),
+                    format!(
+                        "{:?} is not a date of the form YYYY-MM-DD",
+                        r.not_after.get_ref()
+                    ),
+                );
+            }
+            let replacement = r.replaced_by.get_ref();
+            let known = replacement != r.id.get_ref()
+                && (cas.iter().any(|c| &c.id == replacement) || retired_ids.contains(replacement));
+            if !known {
+                let mut ids: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
+                ids.extend(retired_ids.iter().map(String::as_str));
+                self.err(
+                    r.replaced_by.span(),
+                    format!("{owner}.replaced_by"),
+                    format!(
+                        "{replacement:?} is neither a [[ca]] nor another [[retired_ca]]; known: {}",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            out.push(RetiredCa {
+                id: r.id.into_inner(),
+                not_after: r.not_after.into_inner(),
+                replaced_by: r.replaced_by.into_inner(),
+                source: r.source.into_inner(),
+            });
+        }
+        out
     }
 
     fn check_special_sets(
@@ -708,4 +791,20 @@ impl Ctx<'_> {
         }
         out
     }
+}
+
+/// `YYYY-MM-DD`, a day that exists in the calendar.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
+        return false;
+    };
+    time::Month::try_from(m).is_ok_and(|m| time::Date::from_calendar_date(y, m, d).is_ok())
 }

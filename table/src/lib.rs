@@ -27,6 +27,17 @@ impl CaId {
     }
 }
 
+impl RetiredCa {
+    /// The retired CA with this exact identifier (`rds-ca-2019`), if it is one.
+    pub fn get(id: &str) -> Option<&'static RetiredCa> {
+        RETIRED_CAS.iter().find(|r| r.id == id)
+    }
+    /// Every retired CA, oldest first as the data file lists them.
+    pub fn all() -> &'static [RetiredCa] {
+        RETIRED_CAS
+    }
+}
+
 impl fmt::Display for CaId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use rdsca_table::Availability;
-use rdsca_table::{CaId, Partition, Region};
+use rdsca_table::{Availability, CaId, Partition, Region, RetiredCa};
 
 fn data() -> rdsca_codegen::Table {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -226,4 +225,29 @@ fn unlisted_codes_map_to_their_partition() {
             .layout_url("eu-west-9", "pem"),
         "https://truststore.pki.rds.amazonaws.com/eu-west-9/eu-west-9-bundle.pem"
     );
+}
+
+#[test]
+fn retired_cas_look_up_and_are_no_current_ca() {
+    let data = data();
+    assert_eq!(RetiredCa::all().len(), data.retired_cas.len());
+    for r in &data.retired_cas {
+        let got = RetiredCa::get(&r.id).expect("every retired CA of the data file looks up");
+        assert_eq!(
+            (got.not_after, got.replaced_by),
+            (r.not_after.as_str(), r.replaced_by.as_str())
+        );
+        assert_eq!(
+            CaId::from_id(&r.id),
+            None,
+            "{} is retired, not current",
+            r.id
+        );
+    }
+    let ca2019 = RetiredCa::get("rds-ca-2019").expect("rds-ca-2019 is retired");
+    assert_eq!(
+        (ca2019.not_after, ca2019.replaced_by),
+        ("2024-08-22", "rds-ca-rsa2048-g1")
+    );
+    assert_eq!(RetiredCa::get("rds-ca-rsa2048-g1"), None);
 }
