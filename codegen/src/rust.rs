@@ -325,6 +325,14 @@ pub fn generate(table: &Table) -> String {
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };
     let _ = writeln!(out, "/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&digest));
+    out.push_str(&crate::amazon_roots::rust(&table.amazon_trust, |id| {
+        table
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.url.clone())
+            .unwrap_or_default()
+    }));
     out
 }
 

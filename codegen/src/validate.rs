@@ -12,11 +12,11 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::certificates;
 use crate::model::{
     expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, Source, SpecialSet,
     Table,
 };
+use crate::{amazon_roots, certificates};
 
 /// One problem in the data file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,6 +99,10 @@ struct RawFile {
     special_set: Vec<Spanned<RawSpecialSet>>,
     #[serde(default)]
     region: Vec<Spanned<RawRegion>>,
+    #[serde(default)]
+    proxy_root: Vec<Spanned<amazon_roots::RawProxyRoot>>,
+    #[serde(default)]
+    proxy_partition: Vec<Spanned<amazon_roots::RawProxyPartition>>,
 }
 
 #[derive(Deserialize)]
@@ -240,6 +244,19 @@ impl Ctx<'_> {
                 ));
             }
         }
+        let amazon_trust = amazon_roots::check(
+            &amazon_roots::Context {
+                file: self.file,
+                text: self.text,
+                base: self.base,
+                sources: &source_ids,
+                partitions: &partitions,
+                now: amazon_roots::now(),
+            },
+            raw.proxy_root,
+            raw.proxy_partition,
+            &mut self.errors,
+        );
         Table {
             sources,
             partitions,
@@ -247,6 +264,7 @@ impl Ctx<'_> {
             special_sets,
             regions,
             certificates,
+            amazon_trust,
         }
     }
 
