@@ -8,7 +8,8 @@
 //! name; it is a CA, self-issued, and its signature verifies with its own key; its key is the declared
 //! one; it is valid now (not before its start, not expired, and the window is not inverted); its
 //! SHA-256 is the declared one and the SHA-256 of its public key (SubjectPublicKeyInfo) is the one
-//! Amazon publishes; no root, name or file appears twice. Each partition of the table says once
+//! Amazon publishes; no name or file appears twice (a name is the certificate's CN, so one
+//! certificate cannot be declared twice either). Each partition of the table says once
 //! whether a source confirms which roots its proxies chain to, or whether that is unverified.
 //!
 //! It depends on the table's model (partitions, sources) and on nothing of the provider.
@@ -222,19 +223,6 @@ pub fn check(
         }
         c.source_ref(&raw.source, format!("{owner}.source"));
         if let Some(root) = check_root(&mut c, &owner, raw) {
-            if let Some(twin) = roots.iter().find(|r| r.sha256 == root.sha256) {
-                let message = format!(
-                    "the same certificate as proxy root {:?} ({})",
-                    twin.name, twin.file
-                );
-                c.errors.push(TableError {
-                    file: ctx.base.join(&root.file).display().to_string(),
-                    line: 1,
-                    field: format!("{owner}.file"),
-                    message,
-                });
-                continue;
-            }
             roots.push(root);
         }
     }
