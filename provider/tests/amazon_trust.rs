@@ -3,7 +3,7 @@
 //!
 //! - their certificates and fingerprints equal Debian's `ca-certificates` copies
 //!   (/usr/share/ca-certificates/mozilla) and the fingerprints the data file records from Amazon;
-//! - a real chain from the Amazon Trust Services issuing CAs (tests/fixtures/acm-chain) validates
+//! - two real chains from the Amazon Trust Services issuing CAs (tests/fixtures/acm-chain) validate
 //!   against a "proxy" store (the Amazon roots) and a "both" store (RDS roots and Amazon roots),
 //!   and fails against a "database" store (the RDS roots alone), with `openssl verify -attime`
 //!   and with Java's `CertPathValidator` (PKIX, revocation off, fixed date; tests/java/ChainCheck.java)
@@ -28,9 +28,9 @@ use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 const PASSWORD: &str = "rdsca-test-pw";
-/// Inside the fixture leaf's validity (2023-05-10 to 2024-06-07).
+/// Inside the fixture leaves' validity (both 2023-05-10 to 2024-06-07).
 const INSIDE: &str = "2024-01-01T00:00:00Z";
-/// After the fixture leaf expired.
+/// After the fixture leaves expired.
 const AFTER: &str = "2025-01-01T00:00:00Z";
 const DEBIAN_DIR: &str = "/usr/share/ca-certificates/mozilla";
 
@@ -178,8 +178,27 @@ fn fixture(name: &str) -> PathBuf {
     workspace().join("tests/fixtures/acm-chain").join(name)
 }
 
-const LEAF: &str = "valid.rootca1.demo.amazontrust.com.pem";
-const INTERMEDIATE: &str = "amazon-rsa-2048-m02.pem";
+/// A real chain of tests/fixtures/acm-chain and the root Java must anchor it to.
+struct Chain {
+    leaf: &'static str,
+    intermediate: &'static str,
+    anchor: &'static str,
+}
+
+/// An RSA chain (Amazon RSA 2048 M02, the usual ACM issuer, under Amazon Root CA 1) and an
+/// ECDSA one (Amazon ECDSA 384 M02 under Amazon Root CA 4).
+const CHAINS: [Chain; 2] = [
+    Chain {
+        leaf: "valid.rootca1.demo.amazontrust.com.pem",
+        intermediate: "amazon-rsa-2048-m02.pem",
+        anchor: "CN=Amazon Root CA 1,O=Amazon,C=US",
+    },
+    Chain {
+        leaf: "valid.rootca4.demo.amazontrust.com.pem",
+        intermediate: "amazon-ecdsa-384-m02.pem",
+        anchor: "CN=Amazon Root CA 4,O=Amazon,C=US",
+    },
+];
 
 // ---------------------------------------------------------------------------------------------
 // The roots themselves.
@@ -256,9 +275,9 @@ fn proxy_trust_is_confirmed_for_commercial_and_unverified_elsewhere() {
 // ---------------------------------------------------------------------------------------------
 // openssl verify.
 
-/// `openssl verify` of the fixture chain against `store` at `when`: only `store` is trusted (no
-/// default CA file, directory or store).
-fn openssl_verify(store: &Path, when: &str) -> (bool, String) {
+/// `openssl verify` of `chain` against `store` at `when`: only `store` is trusted (no default CA
+/// file, directory or store).
+fn openssl_verify(chain: &Chain, store: &Path, when: &str) -> (bool, String) {
     let out = run(Command::new("openssl")
         .env("SSL_CERT_FILE", "/nonexistent")
         .env("SSL_CERT_DIR", "/nonexistent")
@@ -267,8 +286,8 @@ fn openssl_verify(store: &Path, when: &str) -> (bool, String) {
         .arg("-CAfile")
         .arg(store)
         .arg("-untrusted")
-        .arg(fixture(INTERMEDIATE))
-        .arg(fixture(LEAF)));
+        .arg(fixture(chain.intermediate))
+        .arg(fixture(chain.leaf)));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -278,45 +297,61 @@ fn openssl_verify(store: &Path, when: &str) -> (bool, String) {
 }
 
 #[test]
-fn the_leaf_is_valid_at_the_validation_date() {
-    let leaf =
-        describe(&certificate_ders(&std::fs::read(fixture(LEAF)).unwrap(), LEAF).unwrap()[0])
-            .unwrap();
-    assert_eq!(leaf.common_name, "valid.rootca1.demo.amazontrust.com");
-    assert!(
-        leaf.issuer.contains("Amazon RSA 2048 M02"),
-        "{}",
-        leaf.issuer
-    );
-    let when = unix(INSIDE);
-    assert!(unix(&leaf.not_before) < when && when < leaf.not_after_unix);
-    assert!(unix(AFTER) > leaf.not_after_unix);
-}
-
-#[test]
-fn openssl_validates_the_acm_chain_with_the_proxy_and_both_stores() {
-    for store in ["proxy", "both"] {
-        let (ok, text) = openssl_verify(&stores().get(store).pem, INSIDE);
-        assert!(ok, "{store} store: {text}");
-        assert!(text.contains(": OK"), "{store} store: {text}");
+fn the_leaves_are_valid_at_the_validation_date() {
+    for (chain, cn, issuer) in [
+        (
+            &CHAINS[0],
+            "valid.rootca1.demo.amazontrust.com",
+            "Amazon RSA 2048 M02",
+        ),
+        (
+            &CHAINS[1],
+            "valid.rootca4.demo.amazontrust.com",
+            "Amazon ECDSA 384 M02",
+        ),
+    ] {
+        let der = certificate_ders(&std::fs::read(fixture(chain.leaf)).unwrap(), chain.leaf)
+            .unwrap()
+            .remove(0);
+        let leaf = describe(&der).unwrap();
+        assert_eq!(leaf.common_name, cn);
+        assert!(leaf.issuer.contains(issuer), "{}", leaf.issuer);
+        let when = unix(INSIDE);
+        assert!(unix(&leaf.not_before) < when && when < leaf.not_after_unix);
+        assert!(unix(AFTER) > leaf.not_after_unix);
     }
 }
 
 #[test]
-fn openssl_rejects_the_acm_chain_with_the_database_store() {
-    let (ok, text) = openssl_verify(&stores().get("database").pem, INSIDE);
-    assert!(!ok, "{text}");
-    assert!(
-        text.contains("unable to get local issuer certificate"),
-        "{text}"
-    );
+fn openssl_validates_the_acm_chains_with_the_proxy_and_both_stores() {
+    for chain in &CHAINS {
+        for store in ["proxy", "both"] {
+            let (ok, text) = openssl_verify(chain, &stores().get(store).pem, INSIDE);
+            assert!(ok, "{} with the {store} store: {text}", chain.leaf);
+            assert!(text.contains(": OK"), "{store} store: {text}");
+        }
+    }
 }
 
 #[test]
-fn openssl_rejects_the_acm_chain_after_the_leaf_expired() {
-    let (ok, text) = openssl_verify(&stores().get("both").pem, AFTER);
-    assert!(!ok, "{text}");
-    assert!(text.contains("certificate has expired"), "{text}");
+fn openssl_rejects_the_acm_chains_with_the_database_store() {
+    for chain in &CHAINS {
+        let (ok, text) = openssl_verify(chain, &stores().get("database").pem, INSIDE);
+        assert!(!ok, "{text}");
+        assert!(
+            text.contains("unable to get local issuer certificate"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn openssl_rejects_the_acm_chains_after_the_leaves_expired() {
+    for chain in &CHAINS {
+        let (ok, text) = openssl_verify(chain, &stores().get("both").pem, AFTER);
+        assert!(!ok, "{text}");
+        assert!(text.contains("certificate has expired"), "{text}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,18 +373,19 @@ fn chain_check_classes() -> &'static Path {
     .path()
 }
 
-/// ChainCheck on the fixture chain with `store` at `when`: (exit 0, stdout).
-fn java_validate(store: &Path, when: &str) -> (bool, String) {
+/// ChainCheck on `chain` with `store` at `when`: (exit 0, stdout).
+fn java_validate(chain: &Chain, store: &Path, when: &str) -> (bool, String) {
     let out = run(Command::new(jdk_tool("java"))
         .arg("-Duser.language=en")
+        .arg("-Duser.timezone=UTC")
         .arg("-cp")
         .arg(chain_check_classes())
         .arg("ChainCheck")
         .arg(store)
         .arg(PASSWORD)
         .arg(when)
-        .arg(fixture(LEAF))
-        .arg(fixture(INTERMEDIATE)));
+        .arg(fixture(chain.leaf))
+        .arg(fixture(chain.intermediate)));
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     match out.status.code() {
         Some(0) => (true, stdout),
@@ -423,35 +459,41 @@ fn keytool_lists_the_expected_entries_of_each_store() {
 }
 
 #[test]
-fn java_validates_the_acm_chain_with_the_proxy_and_both_stores() {
-    for store in ["proxy", "both"] {
-        let (ok, out) = java_validate(&stores().get(store).p12, INSIDE);
-        assert!(ok, "{store} store: {out}");
-        assert_eq!(
-            out.trim(),
-            "VALID CN=Amazon Root CA 1,O=Amazon,C=US",
-            "{store} store"
+fn java_validates_the_acm_chains_with_the_proxy_and_both_stores() {
+    for chain in &CHAINS {
+        for store in ["proxy", "both"] {
+            let (ok, out) = java_validate(chain, &stores().get(store).p12, INSIDE);
+            assert!(ok, "{} with the {store} store: {out}", chain.leaf);
+            assert_eq!(
+                out.trim(),
+                format!("VALID {}", chain.anchor),
+                "{store} store"
+            );
+        }
+    }
+}
+
+#[test]
+fn java_rejects_the_acm_chains_with_the_database_store() {
+    for chain in &CHAINS {
+        let (ok, out) = java_validate(chain, &stores().get("database").p12, INSIDE);
+        assert!(!ok, "{out}");
+        assert!(out.starts_with("INVALID"), "{out}");
+        assert!(
+            out.contains("Path does not chain with any of the trust anchors"),
+            "{out}"
         );
     }
 }
 
 #[test]
-fn java_rejects_the_acm_chain_with_the_database_store() {
-    let (ok, out) = java_validate(&stores().get("database").p12, INSIDE);
-    assert!(!ok, "{out}");
-    assert!(out.starts_with("INVALID"), "{out}");
-    assert!(
-        out.contains("Path does not chain with any of the trust anchors"),
-        "{out}"
-    );
-}
-
-#[test]
-fn java_rejects_the_acm_chain_after_the_leaf_expired() {
-    let (ok, out) = java_validate(&stores().get("both").p12, AFTER);
-    assert!(!ok, "{out}");
-    assert!(
-        out.contains("CertificateExpiredException") || out.contains("validity check failed"),
-        "{out}"
-    );
+fn java_rejects_the_acm_chains_after_the_leaves_expired() {
+    for chain in &CHAINS {
+        let (ok, out) = java_validate(chain, &stores().get("both").p12, AFTER);
+        assert!(!ok, "{out}");
+        assert!(
+            out.contains("java.security.cert.CertificateExpiredException: NotAfter: Fri Jun 07 23:59:59 UTC 2024"),
+            "{out}"
+        );
+    }
 }
