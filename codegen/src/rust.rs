@@ -1,4 +1,5 @@
-//! Rust generator: the validated table as `phf` maps and a `CaId` enum.
+//! Rust generator: the validated table as `phf` maps and a `CaId` enum; the Amazon Trust Services
+//! roots' part comes from `amazon_roots::rust`.
 //!
 //! The output defines its own record types (`TYPES`) and the statics built of them; the including
 //! module (provider/src/table.rs) adds behaviour. Keys are inserted in sorted order so the output

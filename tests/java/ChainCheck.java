@@ -24,11 +24,24 @@ import java.util.Date;
 import java.util.List;
 
 public final class ChainCheck {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         if (args.length < 4) {
             System.out.println("usage: ChainCheck STORE.p12 PASSWORD DATE LEAF.pem [INTERMEDIATE.pem ...]");
             System.exit(2);
         }
+        try {
+            check(args);
+        } catch (Exception e) {
+            // A store, date or certificate that cannot be read: not a validation verdict.
+            System.out.println("ERROR");
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                System.out.println(t.getClass().getName() + ": " + t.getMessage());
+            }
+            System.exit(2);
+        }
+    }
+
+    private static void check(String[] args) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = new FileInputStream(args[0])) {
             store.load(in, args[1].toCharArray());
