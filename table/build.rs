@@ -1,5 +1,5 @@
 //! Generates the typed CA table (`$OUT_DIR/table.rs`) from `data/rds-ca.toml` and the RDS
-//! certificates it names under `data/roots/`.
+//! certificates it names under `data/roots/` and `data/amazon-trust/`.
 //! A data file that fails validation stops the build with every problem listed.
 
 use std::path::PathBuf;
@@ -39,6 +39,13 @@ fn main() {
             .parent()
             .expect("the data file has a folder")
             .join(&p.file);
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
+    for root in &table.amazon_trust.roots {
+        let file = data
+            .parent()
+            .expect("the data file has a folder")
+            .join(&root.file);
         println!("cargo:rerun-if-changed={}", file.display());
     }
     let out =

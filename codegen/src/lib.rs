@@ -2,6 +2,7 @@
 //! generators that turn it into typed Rust (for the provider's `build.rs`) and into
 //! the Registry guide `docs/guides/regions.md`, plus a diff against a fresh copy of the AWS documentation page and one against real bundles.
 
+pub mod amazon_roots;
 pub mod bundle_diff;
 pub mod certificates;
 pub mod error;

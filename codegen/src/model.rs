@@ -144,6 +144,8 @@ pub struct Table {
     pub regions: Vec<Region>,
     /// Sorted by partition, set, region, CA and kind.
     pub certificates: Vec<KnownCertificate>,
+    /// The Amazon Trust Services roots (RDS Proxy endpoints) and their state per partition.
+    pub amazon_trust: crate::amazon_roots::AmazonTrust,
 }
 
 impl Table {

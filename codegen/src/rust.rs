@@ -1,4 +1,5 @@
-//! Rust generator: the validated table as `phf` maps and a `CaId` enum.
+//! Rust generator: the validated table as `phf` maps and a `CaId` enum; the Amazon Trust Services
+//! roots' part comes from `amazon_roots::rust`.
 //!
 //! The output defines its own record types (`TYPES`) and the statics built of them; the including
 //! module (table/src/lib.rs, crate rdsca-table) adds behaviour. Keys are inserted in sorted order so the output
@@ -350,6 +351,14 @@ pub fn generate(table: &Table) -> String {
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };
     let _ = writeln!(out, "/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&digest));
+    out.push_str(&crate::amazon_roots::rust(&table.amazon_trust, |id| {
+        table
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.url.clone())
+            .unwrap_or_default()
+    }));
     out
 }
 

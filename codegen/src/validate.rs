@@ -12,12 +12,12 @@ use rdsca_ids::{is_ca_id, is_partition_id, is_region_code};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::certificates;
 pub use crate::error::TableError;
 use crate::model::{
     expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, RetiredCa, Source,
     SpecialSet, Table,
 };
+use crate::{amazon_roots, certificates};
 
 /// Reads and validates the data file at `path`.
 pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
@@ -80,6 +80,10 @@ struct RawFile {
     special_set: Vec<Spanned<RawSpecialSet>>,
     #[serde(default)]
     region: Vec<Spanned<RawRegion>>,
+    #[serde(default)]
+    proxy_root: Vec<Spanned<amazon_roots::RawProxyRoot>>,
+    #[serde(default)]
+    proxy_partition: Vec<Spanned<amazon_roots::RawProxyPartition>>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +235,19 @@ impl Ctx<'_> {
                 ));
             }
         }
+        let amazon_trust = amazon_roots::check(
+            &amazon_roots::Context {
+                file: self.file,
+                text: self.text,
+                base: self.base,
+                sources: &source_ids,
+                partitions: &partitions,
+                now: amazon_roots::now(),
+            },
+            raw.proxy_root,
+            raw.proxy_partition,
+            &mut self.errors,
+        );
         Table {
             sources,
             partitions,
@@ -239,6 +256,7 @@ impl Ctx<'_> {
             special_sets,
             regions,
             certificates,
+            amazon_trust,
         }
     }
 
