@@ -7,7 +7,10 @@
 //! crate, the provider and the command line all build on it. The identifier rules it applies
 //! (Region codes, CN forms, "did you mean") live in `rdsca-ids`, which the generator uses too.
 
+pub mod endpoint;
 pub mod selection;
+
+pub use endpoint::Endpoint;
 
 pub use rdsca_ids::{is_region_code, UnknownValue};
 

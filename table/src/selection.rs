@@ -2,7 +2,8 @@
 //! the attribute, the bad value and what is allowed. The data sources (at validate and read
 //! time) and the functions share this, so a wrong CA reads the same everywhere.
 
-use crate::{Availability, CaId, Partition, Region};
+use crate::endpoint::unverified_proxy_trust;
+use crate::{Availability, CaId, Endpoint, Partition, Region};
 
 /// Something wrong with one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +186,38 @@ pub fn offered(
     }
 }
 
+/// The endpoint a client connects to (`database`, `proxy` or `both`).
+pub fn endpoint(attribute: &'static str, value: &str) -> Result<Endpoint, Problem> {
+    value.parse::<Endpoint>().map_err(|u| Problem {
+        attribute,
+        summary: u.summary(),
+        detail: u.detail(),
+    })
+}
+
+/// A warning when `endpoint` needs the Amazon Trust Services roots in `partition` and no
+/// source says RDS Proxy certificates there chain to them.
+pub fn endpoint_warning(
+    attribute: &'static str,
+    endpoint: Endpoint,
+    partition: &Partition,
+) -> Option<Problem> {
+    let trust = unverified_proxy_trust(endpoint, partition)?;
+    let mut detail = format!(
+        "endpoint = \"{endpoint}\" adds the Amazon Trust Services roots, which RDS Proxy certificates (from AWS Certificate Manager) chain to in the commercial partition; no source this provider knows confirms that for {} ({}).",
+        partition.id, partition.name
+    );
+    if let Some(note) = trust.note {
+        detail.push(' ');
+        detail.push_str(note);
+    }
+    Some(Problem {
+        attribute,
+        summary: format!("RDS Proxy trust is unverified in {}", partition.id),
+        detail,
+    })
+}
+
 /// Resolves the inputs of `rdsca_bundle`. `None` means the argument is unset (null); callers
 /// skip unknown values before calling. Every problem is reported, not only the first.
 pub fn select(
@@ -326,5 +359,19 @@ mod tests {
             "{}",
             problems[0].detail
         );
+    }
+
+    #[test]
+    fn endpoint_typos_and_unverified_proxy_trust() {
+        let p = endpoint("endpoint", "bth").unwrap_err();
+        assert_eq!(p.attribute, "endpoint");
+        assert!(p.detail.contains("Did you mean \"both\"?"), "{}", p.detail);
+        assert_eq!(endpoint("endpoint", "proxy"), Ok(Endpoint::Proxy));
+        let gov = Partition::get("aws-us-gov").unwrap();
+        let w = endpoint_warning("endpoint", Endpoint::Proxy, gov).unwrap();
+        assert_eq!(w.summary, "RDS Proxy trust is unverified in aws-us-gov");
+        assert!(w.detail.contains("openssl s_client"), "{}", w.detail);
+        assert!(endpoint_warning("endpoint", Endpoint::Database, gov).is_none());
+        assert!(endpoint_warning("endpoint", Endpoint::Both, Partition::commercial()).is_none());
     }
 }
