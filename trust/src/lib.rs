@@ -3,7 +3,8 @@
 //! from `dn`), the sets compiled in (`compiled`), verifying a bundle against its own signatures
 //! and the compiled-in RDS certificates (`verify`), fetching over HTTPS (`fetch`, on
 //! `rdsca-http`), the disk cache (`cache`: the only writer of the cache folder, trust stores
-//! included), Java PKCS#12 trust stores (`truststore`), and the service that ties them together
+//! included), Java PKCS#12 trust stores (`truststore`), what a client of each endpoint (database,
+//! RDS Proxy, both) must trust (`material`), and the service that ties them together
 //! (`service`): nothing reaches a caller or the cache unverified.
 //!
 //! Front ends (the provider, the command line) turn its results into values and messages; it
@@ -14,12 +15,14 @@ pub mod certificate;
 pub mod compiled;
 pub mod dn;
 pub mod fetch;
+pub mod material;
 pub mod service;
 pub mod truststore;
 pub mod verify;
 
 pub use certificate::{parse_bundle, roots_pem, soonest_not_after, CertificateInfo};
 pub use compiled::{compiled_bundle, CompiledBundle, NoCompiledCertificates};
+pub use material::{trust_material, MissingRoot, TrustMaterial};
 pub use service::{
     verified_content, BundleService, ContentError, ContentSettings, Origin, VerifiedBundle,
     VerifiedContent,

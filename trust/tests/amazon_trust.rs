@@ -4,14 +4,13 @@
 //! - their certificates and fingerprints equal Debian's `ca-certificates` copies
 //!   (/usr/share/ca-certificates/mozilla) and the fingerprints the data file records from Amazon;
 //! - two real chains from the Amazon Trust Services issuing CAs (tests/fixtures/acm-chain) validate
-//!   against a "proxy" store (the Amazon roots) and a "both" store (RDS roots and Amazon roots),
-//!   and fails against a "database" store (the RDS roots alone), with `openssl verify -attime`
-//!   and with Java's `CertPathValidator` (PKIX, revocation off, fixed date; tests/java/ChainCheck.java)
-//!   over PKCS#12 stores written by `rdsca_trust::pkcs12_truststore`, whose entries
-//!   `keytool -list` shows.
+//!   against the "proxy" store (the Amazon roots) and the "both" store (RDS roots and Amazon
+//!   roots), and fail against the "database" store (the RDS roots alone), with `openssl verify
+//!   -attime` and with Java's `CertPathValidator` (PKIX, revocation off, fixed date;
+//!   tests/java/ChainCheck.java) over the PKCS#12 stores, whose entries `keytool -list` shows.
 //!
-//! The stores are built here from the compiled data; the endpoint choice on `rdsca_bundle` will
-//! build them in the provider. Missing tools or Debian files fail the tests (they never skip):
+//! The stores are what `rdsca_bundle` hands out: `rdsca_trust::trust_material` for each endpoint
+//! choice, in one Region. Missing tools or Debian files fail the tests (they never skip):
 //! scripts/setup.sh installs `ca-certificates`, `openssl` comes with it, and a JDK.
 
 use std::path::{Path, PathBuf};
@@ -19,9 +18,12 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use rdsca_bundle_format::certificate_ders;
-use rdsca_table::{CertKind, ProxyTrustState, AMAZON_TRUST_ROOTS, KNOWN_CERTIFICATES, PROXY_TRUST};
+use rdsca_table::selection::select;
+use rdsca_table::{
+    CertKind, Endpoint, ProxyTrustState, AMAZON_TRUST_ROOTS, KNOWN_CERTIFICATES, PROXY_TRUST,
+};
 use rdsca_trust::certificate::describe;
-use rdsca_trust::pkcs12_truststore;
+use rdsca_trust::{compiled_bundle, trust_material};
 use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -75,40 +77,18 @@ fn unix(rfc3339: &str) -> i64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The three stores, from the compiled data.
+// The three stores, from `rdsca_trust::trust_material`, as `rdsca_bundle` builds them.
 
-/// `(alias, DER)`: the Amazon Trust Services roots, aliased by name.
-fn proxy_roots() -> Certs {
-    AMAZON_TRUST_ROOTS
-        .iter()
-        .map(|r| (r.name.to_string(), r.der.to_vec()))
-        .collect()
-}
-
-/// `(alias, DER)`: every compiled-in RDS root (all partitions), aliased by CN.
-fn database_roots() -> Certs {
-    KNOWN_CERTIFICATES
-        .iter()
-        .filter(|c| c.kind == CertKind::Root)
-        .map(|c| (c.common_name.to_string(), c.der.to_vec()))
-        .collect()
-}
-
-fn both_roots() -> Certs {
-    let mut all = database_roots();
-    all.extend(proxy_roots());
-    all
-}
-
-/// `(alias, DER)` pairs.
-type Certs = Vec<(String, Vec<u8>)>;
+/// The Region whose RDS roots the "database" and "both" stores hold.
+const REGION: &str = "us-east-1";
 
 /// One trust store, as a PEM file (for openssl) and a PKCS#12 file (for Java).
 struct Store {
     name: &'static str,
     pem: PathBuf,
     p12: PathBuf,
-    certs: Certs,
+    /// `(alias, DER)`, as the material lists them.
+    certs: Vec<(String, Vec<u8>)>,
 }
 
 struct Stores {
@@ -125,39 +105,28 @@ impl Stores {
     }
 }
 
-fn pem_of(der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let lines: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap())
-        .collect();
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        lines.join("\n")
-    )
-}
-
-/// The "database", "proxy" and "both" stores, as PEM files and PKCS#12 trust stores, once per binary.
+/// The "database", "proxy" and "both" stores of us-east-1's compiled-in set: `offered_roots_pem`
+/// as a PEM file and the PKCS#12 trust store, once per binary.
 fn stores() -> &'static Stores {
     static STORES: OnceLock<Stores> = OnceLock::new();
     STORES.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
+        let selection = select(Some(REGION), None, None, false).unwrap();
+        let rds = compiled_bundle("aws", Some(REGION)).unwrap();
         let mut stores = Vec::new();
-        for (name, certs) in [
-            ("database", database_roots()),
-            ("proxy", proxy_roots()),
-            ("both", both_roots()),
-        ] {
+        for endpoint in Endpoint::ALL {
+            let name = endpoint.as_str();
+            let material = trust_material(
+                &selection,
+                endpoint,
+                "the compiled-in set",
+                &rds.certificates,
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
             let pem_path = dir.path().join(format!("{name}.pem"));
-            let text: String = certs.iter().map(|(_, der)| pem_of(der)).collect();
-            std::fs::write(&pem_path, text).unwrap();
-            let refs: Vec<(&str, &[u8])> = certs
-                .iter()
-                .map(|(a, d)| (a.as_str(), d.as_slice()))
-                .collect();
-            let p12 = pkcs12_truststore(&refs, PASSWORD)
+            std::fs::write(&pem_path, material.offered_roots_pem.as_deref().unwrap()).unwrap();
+            let p12 = material
+                .pkcs12(None, PASSWORD)
                 .unwrap_or_else(|e| panic!("the {name} trust store: {e}"));
             let p12_path = dir.path().join(format!("{name}.p12"));
             std::fs::write(&p12_path, p12).unwrap();
@@ -165,11 +134,45 @@ fn stores() -> &'static Stores {
                 name,
                 pem: pem_path,
                 p12: p12_path,
-                certs,
+                certs: material.truststore,
             });
         }
         Stores { _dir: dir, stores }
     })
+}
+
+#[test]
+fn the_stores_hold_the_rds_roots_the_amazon_roots_or_both() {
+    let sha = |der: &[u8]| hex(&sha2::Sha256::digest(der));
+    let amazon: Vec<String> = AMAZON_TRUST_ROOTS
+        .iter()
+        .map(|r| r.sha256.to_string())
+        .collect();
+    let mut rds: Vec<String> = KNOWN_CERTIFICATES
+        .iter()
+        .filter(|c| c.region == REGION && c.set.is_none() && c.kind == CertKind::Root)
+        .map(|c| c.sha256.to_string())
+        .collect();
+    rds.sort();
+    assert_eq!(rds.len(), 3);
+    let of = |name| -> Vec<String> {
+        stores()
+            .get(name)
+            .certs
+            .iter()
+            .map(|(_, d)| sha(d))
+            .collect()
+    };
+    // The RDS roots in any order (the material's is the table's CA order), then the Amazon ones.
+    let sorted_head = |mut v: Vec<String>| {
+        v[..3].sort();
+        v
+    };
+    assert_eq!(sorted_head(of("database")), rds);
+    assert_eq!(of("proxy"), amazon);
+    let both = of("both");
+    assert_eq!(both.len(), 8);
+    assert_eq!(sorted_head(both), [rds, amazon].concat());
 }
 
 fn fixture(name: &str) -> PathBuf {
