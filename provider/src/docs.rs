@@ -1048,7 +1048,7 @@ mod tests {
     fn object_lists_get_a_nested_schema_section_with_field_docs() {
         let md = bundle_schema();
         assert!(
-            md.contains("- `certificates` (Attributes List) Every certificate of the bundle, in bundle order. (see [below for nested schema](#nestedatt--certificates))\n"),
+            md.contains("- `certificates` (Attributes List) The certificates of the trust material, in order: the RDS bundle's, in bundle order (`endpoint` `database` and `both`), then the Amazon Trust Services roots (`proxy` and `both`). (see [below for nested schema](#nestedatt--certificates))\n"),
             "{md}"
         );
         assert!(!md.contains("Each element has"), "{md}");

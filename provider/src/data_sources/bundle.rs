@@ -20,11 +20,11 @@ use crate::schema_util::{
     block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
     strings,
 };
-use rdsca_table::selection::{select, Problem, Selection};
-use rdsca_table::Availability;
+use rdsca_table::selection::{self, select, Problem, Selection};
+use rdsca_table::{Availability, Endpoint};
 use rdsca_trust::{
-    compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore, CertificateInfo,
-    ContentError, Finding, Origin, VerifiedBundle,
+    compiled_bundle, sha256_hex, trust_material, CertificateInfo, ContentError, Finding, Origin,
+    TrustMaterial, VerifiedBundle,
 };
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -32,6 +32,7 @@ pub struct BundleState {
     pub region: Value<String>,
     pub partition: Value<String>,
     pub ca_identifier: Value<String>,
+    pub endpoint: Value<String>,
     pub id: Value<String>,
     pub region_name: Value<String>,
     pub pem_url: Value<String>,
@@ -76,7 +77,7 @@ impl ContentSource {
     ];
 }
 
-/// The certificates a read produced, from either source.
+/// The RDS set a read produced, from either source.
 struct Content<'a> {
     /// The URL it came from, or what it is for a compiled set.
     origin: String,
@@ -160,6 +161,24 @@ impl BundleState {
         }
     }
 
+    /// `endpoint` (`database` when unset; `None` while unknown), and whether it fits
+    /// `content_source`; `Err` with the problems.
+    fn endpoint(&self) -> Result<Option<Endpoint>, Vec<Problem>> {
+        let endpoint = match &self.endpoint {
+            Value::Value(s) => selection::endpoint("endpoint", s).map_err(|p| vec![p])?,
+            Value::Null => Endpoint::default(),
+            Value::Unknown => return Ok(None),
+        };
+        if endpoint == Endpoint::Proxy && self.content_source() == Ok(ContentSource::Download) {
+            return Err(vec![Problem {
+                attribute: "endpoint",
+                summary: "endpoint = \"proxy\" downloads nothing".into(),
+                detail: "content_source = \"download\" fetches the RDS bundle, which an RDS Proxy endpoint does not use: its ACM certificate chains to the Amazon Trust Services roots, compiled into the provider. Use endpoint = \"both\" to add the downloaded RDS roots, or drop content_source.".into(),
+            }]);
+        }
+        Ok(Some(endpoint))
+    }
+
     /// `expected_sha256` must look like a SHA-256 and needs a download to check.
     fn pin_problems(&self) -> Vec<Problem> {
         let Value::Value(pin) = &self.expected_sha256 else {
@@ -192,7 +211,8 @@ impl BundleState {
         problems
     }
 
-    fn fill(mut self, s: &Selection) -> Self {
+    fn fill(mut self, s: &Selection, endpoint: Endpoint) -> Self {
+        self.endpoint = Value::Value(endpoint.as_str().to_string());
         self.id = Value::Value(s.id());
         self.region_name = Value::Value(match &s.region {
             Some(r) => r.name(),
@@ -227,7 +247,7 @@ pub struct BundleDataSource {
 fn certificates_attribute() -> tf_provider::schema::Attribute {
     let s = || AttributeType::String;
     computed_object_list(
-        "Every certificate of the bundle, in bundle order.",
+        "The certificates of the trust material, in order: the RDS bundle's, in bundle order (`endpoint` `database` and `both`), then the Amazon Trust Services roots (`proxy` and `both`).",
         vec![
             ("subject", s(), "Subject DN, as `tls_certificate` prints it."),
             ("issuer", s(), "Issuer DN."),
@@ -245,9 +265,9 @@ fn certificates_attribute() -> tf_provider::schema::Attribute {
             ("sha1_fingerprint", s(), "SHA-1 fingerprint of the DER, lowercase hex."),
             ("sha256_fingerprint", s(), "SHA-256 fingerprint of the DER, lowercase hex."),
             ("cert_pem", s(), "The certificate alone, PEM; null unless `include_certificate_pem = true`."),
-            ("ca_identifier", s(), "The RDS CA (`rds-ca-rsa2048-g1`, ...) the CN names (`Amazon RDS <region> Root CA <type> G1`); else null. Beta and Preview certificates name none."),
+            ("ca_identifier", s(), "The RDS CA (`rds-ca-rsa2048-g1`, ...) the CN names (`Amazon RDS <region> Root CA <type> G1`); else null. Beta and Preview certificates, and the Amazon Trust Services roots, name none."),
             ("region", s(), "The Region the CN names, whether or not this provider's table knows it yet (a warning lists unknown ones); else null."),
-            ("compiled_in", AttributeType::Bool, "Whether the certificate is byte-identical to one of the RDS certificates compiled into the provider (checked at build time). Every other certificate was accepted because its signature verifies against an issuer in the bundle."),
+            ("compiled_in", AttributeType::Bool, "Whether the certificate is byte-identical to one of the certificates compiled into the provider (checked at build time): the RDS certificates, and the Amazon Trust Services roots (always `true` for those). Every other certificate was accepted because its signature verifies against an issuer in the bundle."),
         ],
     )
 }
@@ -260,6 +280,7 @@ pub fn schema() -> Schema {
             ("region", optional(AttributeType::String, "AWS Region code, for example `eu-west-1` or `us-gov-west-1`. Unset: the global bundle of `partition`, which holds the roots of every Region in it.")),
             ("partition", optional_computed(AttributeType::String, "AWS partition: `aws` or `aws-us-gov`. Derived from `region` when unset (`aws` when both are unset); setting it to another partition than the region's is an error.")),
             ("ca_identifier", optional_computed(AttributeType::String, "The CA the database will use (`ca_cert_identifier`): `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1` or `rds-ca-ecc384-g1`. Must be offered in `region`. Unset: the RDS default, `rds-ca-rsa2048-g1`.")),
+            ("endpoint", optional_computed(AttributeType::String, "The endpoint the client connects to, which decides the roots it must trust. `database` (the default): the database's own instance, cluster and reader endpoints, whose certificates the RDS CA `ca_identifier` issues: the RDS roots. `proxy`: an RDS Proxy endpoint (or an Aurora Serverless v1 cluster), whose certificate comes from AWS Certificate Manager and chains to the Amazon Trust Services roots (Amazon Root CA 1, 2, 3 and 4, and Starfield Services Root Certificate Authority - G2), compiled into the provider and checked when it was built; no RDS bundle is read, so `content_source = \"download\"` is an error with it. `both`: one trust store for an application that connects both ways: the RDS roots, then the Amazon roots. Outside the commercial partition (GovCloud, China) no source confirms which roots proxy certificates chain to: `proxy` and `both` warn there, and still return the Amazon roots. Any other value fails `terraform validate`, naming the closest valid one.")),
             ("id", computed(AttributeType::String, "The Region code, or `global/<partition>` for a global bundle.")),
             ("region_name", computed(AttributeType::String, "The Region's display name, for example `Europe (Ireland)`.")),
             ("pem_url", computed(AttributeType::String, "HTTPS URL of the PEM bundle.")),
@@ -273,16 +294,16 @@ pub fn schema() -> Schema {
             ("include_content", optional(AttributeType::Bool, "Also set `content`, the whole bundle (default `false`: it would repeat `roots_pem` in the state).")),
             ("include_certificate_pem", optional(AttributeType::Bool, "Also set each certificate's `cert_pem` (default `false`, to keep the state lean).")),
             ("content_url", computed(AttributeType::String, "The URL the content was downloaded from: `pem_url`, or its mirror from the provider's `base_urls`. Null unless `content_source = \"download\"`.")),
-            ("content", computed(AttributeType::String, "The PEM bundle: as served (`download`), or the compiled-in set. Null unless `include_content = true`.")),
-            ("content_sha256", computed(AttributeType::String, "SHA-256 of the bundle, lowercase hex. For a compiled-in set it is the hash of that set's PEM, not of any file AWS serves.")),
+            ("content", computed(AttributeType::String, "The RDS PEM bundle: as served (`download`), or the compiled-in set; for `endpoint = \"proxy\"`, which reads no RDS bundle, the Amazon Trust Services roots' PEM. Null unless `include_content = true`.")),
+            ("content_sha256", computed(AttributeType::String, "SHA-256 of `content`, lowercase hex. For a compiled-in set (and the Amazon roots of `proxy`) it is the hash of that set's PEM, not of any file AWS serves.")),
             ("certificates", certificates_attribute()),
-            ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of the bundle, PEM: what a trust store should register, per AWS.")),
-            ("root_pem", computed(AttributeType::String, "The one root `ca_identifier` chains to in `region`, PEM: all a database client needs to trust. Null for a global bundle.")),
-            ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex.")),
-            ("offered_roots_pem", computed(AttributeType::String, "The roots of the CAs RDS offers in `region`, PEM: a trust store that keeps working when the database changes CA. Null for a global bundle: `roots_pem` holds them.")),
+            ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of `certificates`, PEM: what a trust store should register, per AWS. `database`: the RDS bundle's roots (for a global bundle, every Region's); `proxy`: the five Amazon Trust Services roots; `both`: the RDS roots, then the Amazon roots.")),
+            ("root_pem", computed(AttributeType::String, "`database` and `both`: the one RDS root `ca_identifier` chains to in `region`, PEM: all a client of the database's own endpoints needs to trust. Null for a global bundle, and for `proxy`: a proxy's ACM certificate chains to one of the Amazon Trust Services roots, which one being AWS's choice (it can change when ACM renews the certificate), so there is no single root to name: use `offered_roots_pem`.")),
+            ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex; null when `root_pem` is.")),
+            ("offered_roots_pem", computed(AttributeType::String, "The roots a client in `region` should trust, PEM. `database`: the roots of the CAs RDS offers in `region`, a trust store that keeps working when the database changes CA; `proxy`: the five Amazon Trust Services roots; `both`: those RDS roots, then the Amazon roots. Null for a global bundle: `roots_pem` holds them.")),
             ("truststore_password", sensitive(optional(AttributeType::String, "Set it to get `truststore_pkcs12`: the password of that Java trust store (not empty: Java would ignore the store's certificates). Sensitive, so an output of the whole data source object must be `sensitive = true` (or leave this attribute out with a `for` expression)."))),
-            ("truststore_pkcs12", computed(AttributeType::String, "A PKCS#12 trust store of the roots in `offered_roots_pem` (for a global bundle, of every root), base64: each a `trustedCertEntry` (alias `<region>-<ca identifier>`) as Java's `keytool` and `KeyStore` expect. Use it with `-Djavax.net.ssl.trustStore=rds.p12 -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=…` after `terraform output -raw … | base64 -d > rds.p12`. PKCS#12 files carry random salts: the provider keeps the last store in its cache folder and returns the same bytes while the certificates and password stay the same. Null unless `truststore_password` is set.")),
-            ("soonest_not_after", computed(AttributeType::String, "The earliest `not_after` among the bundle's certificates (RFC 3339).")),
+            ("truststore_pkcs12", computed(AttributeType::String, "A PKCS#12 trust store of the roots in `offered_roots_pem` (for a global bundle, of every root in `roots_pem`), so it follows `endpoint`: the RDS roots (`database`), the Amazon Trust Services roots (`proxy`), or both. Base64; each root a `trustedCertEntry` as Java's `keytool` and `KeyStore` expect, aliased `<region>-<ca identifier>` for an RDS root and by lower-cased CN for an Amazon root (`amazon root ca 1`, ..., `starfield services root certificate authority - g2`). Use it with `-Djavax.net.ssl.trustStore=rds.p12 -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=…` after `terraform output -raw … | base64 -d > rds.p12`. PKCS#12 files carry random salts: the provider keeps the last store in its cache folder and returns the same bytes while the certificates and password stay the same. Null unless `truststore_password` is set.")),
+            ("soonest_not_after", computed(AttributeType::String, "The earliest `not_after` among `certificates` (RFC 3339).")),
         ],
     )
 }
@@ -300,6 +321,9 @@ impl DataSource for BundleDataSource {
         // Warnings wait for the read: `terraform plan` validates too, and would show them twice.
         config.selection(diags, self.shared.allow_unlisted_regions());
         if let Err(problems) = config.content_source() {
+            report(diags, problems);
+        }
+        if let Err(problems) = config.endpoint() {
             report(diags, problems);
         }
         report(diags, config.pin_problems());
@@ -332,6 +356,14 @@ impl DataSource for BundleDataSource {
                 return None;
             }
         };
+        let endpoint = match config.endpoint() {
+            Ok(Some(endpoint)) => endpoint,
+            Ok(None) => Endpoint::default(),
+            Err(problems) => {
+                report(diags, problems);
+                return None;
+            }
+        };
         let pin_problems = config.pin_problems();
         if !pin_problems.is_empty() {
             report(diags, pin_problems);
@@ -343,24 +375,26 @@ impl DataSource for BundleDataSource {
             .map(|s| s.trim().to_ascii_lowercase());
         let include_content = matches!(config.include_content, Value::Value(true));
         let include_pem = matches!(config.include_certificate_pem, Value::Value(true));
-        let mut state = config.fill(&selection);
+        let mut state = config.fill(&selection, endpoint);
         let downloaded;
         let compiled;
         let content = match source {
             ContentSource::None => return Some(state),
+            // A proxy's trust is the Amazon roots alone: no RDS set to read.
+            _ if !endpoint.needs_rds_roots() => None,
             ContentSource::Download => {
                 let (bundle, expiry_warning_days) =
                     self.fetch(&selection, expected.as_deref(), diags).await?;
                 report_findings(&bundle, diags);
                 downloaded = (bundle, expiry_warning_days);
                 let bundle = &downloaded.0;
-                Content {
+                Some(Content {
                     origin: bundle.url.clone(),
                     url: Some(bundle.url.clone()),
                     body: std::str::from_utf8(&bundle.body).unwrap_or_default(),
                     sha256: &bundle.sha256,
                     certificates: bundle.certificates(),
-                }
+                })
             }
             ContentSource::Compiled => {
                 let region = selection.region.as_ref().map(|r| r.code());
@@ -375,65 +409,90 @@ impl DataSource for BundleDataSource {
                         return None;
                     }
                 };
-                Content {
+                Some(Content {
                     origin: format!("the compiled-in set of {}", selection.id()),
                     url: None,
                     body: &compiled.pem,
                     sha256: &compiled.sha256,
                     certificates: &compiled.certificates,
-                }
+                })
             }
         };
+        let origin = content.as_ref().map_or_else(
+            || "the compiled-in Amazon Trust Services roots".to_string(),
+            |c| c.origin.clone(),
+        );
+        let rds = content.as_ref().map_or(&[][..], |c| c.certificates);
+        let material = match trust_material(&selection, endpoint, &origin, rds) {
+            Ok(material) => material,
+            Err(e) => {
+                diags.error(
+                    format!("The bundle has no root for {}", e.ca),
+                    e.to_string(),
+                    AttributePath::new("ca_identifier"),
+                );
+                return None;
+            }
+        };
+        for w in &material.warnings {
+            diags.warning(
+                w.summary.clone(),
+                w.detail.clone(),
+                AttributePath::new(w.attribute),
+            );
+        }
         let expiry_warning_days = self
             .shared
             .content()
             .map_or(crate::config::EXPIRY_WARNING_DAYS.default, |(s, _)| {
                 s.expiry_warning_days
             });
-        let root = check_chosen_root(&content, &selection, diags);
-        warn_expiring(&content, expiry_warning_days, diags);
-        if !diags.errors.is_empty() {
-            return None;
-        }
-        let certificates = content.certificates;
-        state.content_url = content.url.clone().into();
+        warn_expiring(&origin, &material.certificates, expiry_warning_days, diags);
+        // `content` is the RDS bundle; for a proxy, which reads none, the Amazon roots' PEM.
+        let (body, sha256) = match &content {
+            Some(c) => (c.body.to_string(), c.sha256.to_string()),
+            None => (
+                material.roots_pem.clone(),
+                sha256_hex(material.roots_pem.as_bytes()),
+            ),
+        };
+        state.content_url = content.and_then(|c| c.url).into();
         if include_content {
-            state.content = Value::Value(content.body.to_string());
+            state.content = Value::Value(body);
         }
-        state.content_sha256 = Value::Value(content.sha256.to_string());
-        state.roots_pem = Value::Value(roots_pem(certificates));
-        if selection.region.is_some() {
-            state.root_pem = root.map(|r| r.cert_pem.clone()).into();
-            state.root_sha256_fingerprint = root.map(|r| r.sha256_fingerprint.clone()).into();
-        }
-        let offered: Vec<&CertificateInfo> = offered_roots(certificates, &selection).collect();
-        if selection.region.is_some() {
-            // For a global bundle it would repeat roots_pem.
-            state.offered_roots_pem =
-                Value::Value(offered.iter().map(|c| c.cert_pem.as_str()).collect());
-        }
+        state.content_sha256 = Value::Value(sha256);
+        state.roots_pem = Value::Value(material.roots_pem.clone());
+        state.root_pem = material.root.as_ref().map(|r| r.cert_pem.clone()).into();
+        state.root_sha256_fingerprint = material
+            .root
+            .as_ref()
+            .map(|r| r.sha256_fingerprint.clone())
+            .into();
+        state.offered_roots_pem = material.offered_roots_pem.clone().into();
         if let Value::Value(password) = &state.truststore_password {
             state.truststore_pkcs12 = self
-                .truststore(&offered, password, diags)
+                .truststore(&material, password, diags)
                 .map(|p12| base64::engine::general_purpose::STANDARD.encode(p12))
                 .into();
             if !diags.errors.is_empty() {
                 return None;
             }
         }
-        state.soonest_not_after = soonest_not_after(certificates)
+        state.soonest_not_after = material
+            .soonest_not_after()
             .map(|c| c.not_after.clone())
             .into();
         state.certificates = Value::Value(
-            certificates
-                .iter()
+            material
+                .certificates
+                .into_iter()
                 .map(|c| CertificateInfo {
                     cert_pem: if include_pem {
-                        c.cert_pem.clone()
+                        c.cert_pem
                     } else {
                         String::new()
                     },
-                    ..c.clone()
+                    ..c
                 })
                 .collect(),
         );
@@ -441,64 +500,20 @@ impl DataSource for BundleDataSource {
     }
 }
 
-/// The roots of the CAs offered in the selection's Region (every root for a global bundle).
-fn offered_roots<'a>(
-    certificates: &'a [CertificateInfo],
-    selection: &'a Selection,
-) -> impl Iterator<Item = &'a CertificateInfo> {
-    certificates.iter().filter(move |c| {
-        c.is_root
-            && match &selection.region {
-                None => true,
-                Some(place) => {
-                    c.region.as_deref() == Some(place.code())
-                        && c.ca_identifier.as_deref().is_some_and(|ca| {
-                            selection
-                                .available_cas()
-                                .iter()
-                                .any(|offered| offered.as_str() == ca)
-                        })
-                }
-            }
-    })
-}
-
 impl BundleDataSource {
-    /// The PKCS#12 trust store of `roots`, kept stable across plans in the cache folder.
+    /// The material's PKCS#12 trust store, kept stable across plans in the cache folder.
     fn truststore(
         &self,
-        roots: &[&CertificateInfo],
+        material: &TrustMaterial,
         password: &str,
         diags: &mut Diagnostics,
     ) -> Option<Vec<u8>> {
-        let mut aliases: Vec<String> = Vec::new();
-        let mut ders: Vec<Vec<u8>> = Vec::new();
-        for c in roots {
-            let alias = match (&c.region, &c.ca_identifier) {
-                (Some(region), Some(ca)) => format!("{region}-{ca}"),
-                _ => c.common_name.to_lowercase(),
-            };
-            let alias = match aliases.iter().filter(|a| a.starts_with(&alias)).count() {
-                0 => alias,
-                n => format!("{alias}-{}", n + 1),
-            };
-            aliases.push(alias);
-            ders.extend(
-                rdsca_bundle_format::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
-                    .ok()?,
-            );
-        }
-        let entries: Vec<(&str, &[u8])> = aliases
-            .iter()
-            .map(String::as_str)
-            .zip(ders.iter().map(Vec::as_slice))
-            .collect();
         let dir = self
             .shared
             .content()
             .ok()
             .and_then(|(s, _)| s.content.cache.as_ref().map(|c| c.dir.clone()));
-        match stable_pkcs12_truststore(dir.as_deref(), &entries, password) {
+        match material.pkcs12(dir.as_deref(), password) {
             Ok(p12) => Some(p12),
             Err(e) => {
                 diags.error(
@@ -611,55 +626,19 @@ fn human_age(seconds: i64) -> String {
     }
 }
 
-/// The chosen CA's root must be in the bundle, or a client trusting it could not verify the
-/// database. Returns it (the first one, for a global bundle).
-fn check_chosen_root<'a>(
-    content: &Content<'a>,
-    selection: &Selection,
-    diags: &mut Diagnostics,
-) -> Option<&'a CertificateInfo> {
-    let ca = selection.ca.as_str();
-    let certificates = content.certificates;
-    let root = certificates.iter().find(|c| {
-        c.is_root
-            && c.ca_identifier.as_deref() == Some(ca)
-            && selection
-                .region
-                .as_ref()
-                .is_none_or(|r| c.region.as_deref() == Some(r.code()))
-    });
-    if root.is_some() {
-        return root;
-    }
-    let want = match &selection.region {
-        Some(r) => selection.ca.authority().root_common_name_in(r.code()),
-        None => selection
-            .ca
-            .authority()
-            .root_common_name
-            .replace("{region}", "<region>"),
-    };
-    diags.error(
-        format!("The bundle has no root for {ca}"),
-        format!(
-            "{} holds {} certificate(s), none of them the root \"{want}\". A client trusting this bundle could not verify a database that uses {ca}.",
-            content.origin,
-            certificates.len()
-        ),
-        AttributePath::new("ca_identifier"),
-    );
-    None
-}
-
 /// Warns of certificates that expire within `days` (or have expired).
-fn warn_expiring(content: &Content, days: i64, diags: &mut Diagnostics) {
+fn warn_expiring(
+    origin: &str,
+    certificates: &[CertificateInfo],
+    days: i64,
+    diags: &mut Diagnostics,
+) {
     if days <= 0 {
         return;
     }
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let horizon = now + days * 86_400;
-    let expiring: Vec<String> = content
-        .certificates
+    let expiring: Vec<String> = certificates
         .iter()
         .filter(|c| c.not_after_unix <= horizon)
         .map(|c| {
@@ -677,7 +656,7 @@ fn warn_expiring(content: &Content, days: i64, diags: &mut Diagnostics) {
                 "{} certificate(s) in the bundle expire within {days} days",
                 expiring.len()
             ),
-            format!("{}: {}.", content.origin, expiring.join(", ")),
+            format!("{origin}: {}.", expiring.join(", ")),
         );
     }
 }
@@ -757,48 +736,39 @@ mod tests {
         assert_eq!(e[0].summary, "fetch_content and content_source both set");
     }
 
-    /// `root_pem` is right for every Region and every CA it offers: the very certificate the
-    /// table pins for that Region and CA.
     #[test]
-    fn the_single_root_is_the_pinned_one_everywhere() {
-        use rdsca_table::{CertKind, KnownCertificate, Region};
-        let mut checked = 0;
-        for region in Region::all().filter(|r| r.partition().has_known_certificates) {
-            let set = compiled_bundle(region.partition, Some(region.code)).unwrap();
-            for ca in region.cas {
-                let selection = select(Some(region.code), None, Some(ca.as_str()), false).unwrap();
-                let content = Content {
-                    origin: "test".into(),
-                    url: None,
-                    body: &set.pem,
-                    sha256: &set.sha256,
-                    certificates: &set.certificates,
-                };
-                let mut diags = Diagnostics::default();
-                let root = check_chosen_root(&content, &selection, &mut diags).unwrap();
-                let pinned = KnownCertificate::all()
-                    .iter()
-                    .find(|k| {
-                        k.set.is_none()
-                            && k.region == region.code
-                            && k.ca == *ca
-                            && k.kind == CertKind::Root
-                    })
-                    .unwrap();
-                assert_eq!(
-                    root.sha256_fingerprint, pinned.sha256,
-                    "{} {ca}",
-                    region.code
-                );
-                let offered: Vec<&str> = offered_roots(&set.certificates, &selection)
-                    .map(|c| c.ca_identifier.as_deref().unwrap())
-                    .collect();
-                let want: Vec<&str> = region.cas.iter().map(|c| c.as_str()).collect();
-                assert_eq!(offered, want, "{}", region.code);
-                checked += 1;
+    fn endpoint_names_default_and_the_download_conflict() {
+        let endpoint = |e: Value<String>, source: Value<String>| {
+            BundleState {
+                endpoint: e,
+                content_source: source,
+                ..Default::default()
             }
-        }
-        // 28 Regions offer all three CAs (26 commercial, 2 GovCloud), 8 only rsa2048.
-        assert_eq!(checked, 28 * 3 + 8, "Regions × offered CAs");
+            .endpoint()
+        };
+        assert_eq!(
+            endpoint(Value::Null, Value::Null),
+            Ok(Some(Endpoint::Database))
+        );
+        assert_eq!(endpoint(Value::Unknown, Value::Null), Ok(None));
+        assert_eq!(
+            endpoint(Value::Value("both".into()), Value::Value("download".into())),
+            Ok(Some(Endpoint::Both))
+        );
+        let e = endpoint(Value::Value("prxy".into()), Value::Null).unwrap_err();
+        assert_eq!(e[0].attribute, "endpoint");
+        assert_eq!(e[0].summary, "Unknown endpoint \"prxy\"");
+        assert!(
+            e[0].detail.contains("Did you mean \"proxy\"?"),
+            "{}",
+            e[0].detail
+        );
+        let e = endpoint(
+            Value::Value("proxy".into()),
+            Value::Value("download".into()),
+        )
+        .unwrap_err();
+        assert_eq!(e[0].attribute, "endpoint");
+        assert_eq!(e[0].summary, "endpoint = \"proxy\" downloads nothing");
     }
 }
