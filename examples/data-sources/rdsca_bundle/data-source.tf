@@ -23,6 +23,25 @@ output "offered_roots_pem" {
   value = data.rdsca_bundle.db.offered_roots_pem
 }
 
+# An application that connects through RDS Proxy (an ACM certificate, chaining to the Amazon Trust
+# Services roots) and to the database directly (the RDS root): one set of roots for both.
+# endpoint = "proxy" gives the Amazon roots alone (and no root_pem: a proxy has no single RDS root).
+data "rdsca_bundle" "app" {
+  region        = "eu-west-1"
+  ca_identifier = "rds-ca-ecc384-g1"
+  endpoint      = "both"
+}
+
+# `terraform output -raw app_trusted_roots_pem > db-trust.pem`, then
+# psql "host=<proxy or database endpoint> sslmode=verify-full sslrootcert=db-trust.pem ..."
+output "app_trusted_roots_pem" {
+  value = data.rdsca_bundle.app.offered_roots_pem
+}
+
+output "app_trusted_root_names" {
+  value = [for c in data.rdsca_bundle.app.certificates : c.common_name]
+}
+
 # The commercial partition's global set (every Region's roots, as in AWS's global bundle). AWS
 # advises trust stores to register the root certificates only: roots_pem holds just those.
 data "rdsca_bundle" "global" {}

@@ -115,6 +115,23 @@ fn data_source_examples() {
     );
     assert!(out["offered_roots_pem"].as_str().unwrap().contains(root));
     assert_eq!(out["soonest_expiry"], "2061-05-18T21:49:45Z");
+    // endpoint = "both": the Region's three RDS roots, then the five Amazon Trust Services roots.
+    assert_eq!(
+        out["app_trusted_root_names"],
+        json!([
+            "Amazon RDS eu-west-1 Root CA RSA2048 G1",
+            "Amazon RDS eu-west-1 Root CA RSA4096 G1",
+            "Amazon RDS eu-west-1 Root CA ECC384 G1",
+            "Amazon Root CA 1",
+            "Amazon Root CA 2",
+            "Amazon Root CA 3",
+            "Amazon Root CA 4",
+            "Starfield Services Root Certificate Authority - G2"
+        ])
+    );
+    let app = out["app_trusted_roots_pem"].as_str().unwrap();
+    assert_eq!(app.matches("BEGIN CERTIFICATE").count(), 8);
+    assert!(app.starts_with(out["offered_roots_pem"].as_str().unwrap()));
     assert_eq!(server.total_requests(), 0, "{:?}", server.request_log());
 
     let out = example("examples/data-sources/rdsca_regions/data-source.tf").apply_outputs();
