@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod certificate_authorities;
+pub mod certificate_model;
 pub mod engine_ca;
 pub mod regions;
 
