@@ -11,6 +11,7 @@ pub mod model;
 pub mod page;
 pub mod rust;
 pub mod validate;
+pub mod x509;
 
 pub use error::TableError;
 pub use model::{

@@ -210,7 +210,6 @@ impl Default for Settings {
     }
 }
 
-
 impl ProviderConfig {
     fn number_value(&self, setting: &NumberSetting) -> &Value<i64> {
         match setting.name {
