@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tf_provider::AttributePath;
 
 use super::certificate_model::CertificateModel;
-use super::report;
+use super::{known, report};
 use base64::Engine as _;
 
 use crate::provider_data::ProviderData;
@@ -85,15 +85,6 @@ struct Content<'a> {
     body: &'a str,
     sha256: &'a str,
     certificates: &'a [CertificateInfo],
-}
-
-/// A known string, `None` when null; `Err(())` while unknown (plan time).
-fn known(v: &Value<String>) -> Result<Option<&str>, ()> {
-    match v {
-        Value::Value(s) => Ok(Some(s.as_str())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-    }
 }
 
 impl BundleState {
