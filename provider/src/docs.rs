@@ -17,10 +17,10 @@
 //!
 //! The schema section follows tfplugindocs' `schemamd` rules: groups Required / Optional /
 //! Read-Only sorted by name, `(Type)` as the Registry writes it, and a `### Nested Schema for`
-//! section per object or nested attribute. Lists of objects built by
-//! [`crate::schema_util::computed_object_list`] are documented in their nested-attribute form
-//! (`(Attributes List)`, every field with its type and description), from
-//! [`crate::schema_util::nested_docs`].
+//! section per object or nested attribute. The lists of objects the provider declares in
+//! [`crate::data_sources::nested_object_docs`] (passed to [`render`] and [`sync`] explicitly)
+//! are documented in their nested-attribute form (`(Attributes List)`, every field with its type
+//! and description).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write};
@@ -31,7 +31,7 @@ use tf_provider::schema::{
 };
 use tf_provider::{Diagnostics, DynamicProvider};
 
-use crate::schema_util::nested_docs;
+use crate::data_sources::NestedObject;
 
 /// The provider's short name (tfplugindocs' `ProviderShortName`), the resource type prefix.
 const PROVIDER: &str = "rdsca";
@@ -225,7 +225,6 @@ fn write_attribute(
     attr: &Attribute,
     group: Group,
 ) -> Result<Vec<Nested>, String> {
-    let attr = nested_docs(attr).unwrap_or_else(|| attr.clone());
     let name = path.last().expect("an attribute path is never empty");
     if matches!(attr.attr_type, AttributeType::Tuple(_)) {
         return Err(format!(
@@ -349,6 +348,31 @@ fn write_nested(out: &mut String, nested: Vec<Nested>) -> Result<(), String> {
         out.push('\n');
     }
     Ok(())
+}
+
+/// A data source's block as its page describes it: each of its lists of objects in `nested`
+/// replaced by its documented form. An entry whose attribute the block lacks, or whose wire form
+/// differs from the block's attribute, is an error: the docs would describe another schema.
+pub fn documented_block(
+    data_source: &str,
+    block: &Block,
+    nested: &[NestedObject],
+) -> Result<Block, String> {
+    let mut block = block.clone();
+    for n in nested.iter().filter(|n| n.data_source == data_source) {
+        let attribute = block.attributes.get_mut(n.attribute).ok_or(format!(
+            "{PROVIDER}_{data_source}: no attribute `{}` for its nested object docs",
+            n.attribute
+        ))?;
+        if *attribute != n.object.attribute() {
+            return Err(format!(
+                "{PROVIDER}_{data_source}.{}: the schema's attribute is not the one its nested object docs declare",
+                n.attribute
+            ));
+        }
+        *attribute = n.object.documented();
+    }
+    Ok(block)
 }
 
 /// The `## Schema` section of a block, as tfplugindocs renders it (before its `trimspace`).
@@ -853,7 +877,11 @@ fn guide_pages(root: &Path) -> Result<Vec<Page>, String> {
 }
 
 /// Renders every page this generator writes (not those of [`EXTERNAL_PAGES`]).
-pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, String> {
+pub fn render(
+    root: &Path,
+    provider: &dyn DynamicProvider,
+    nested: &[NestedObject],
+) -> Result<Vec<Page>, String> {
     let mut diags = Diagnostics::default();
     let mut pages = Vec::new();
 
@@ -871,6 +899,16 @@ pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, 
         .into_iter()
         .collect();
     data_sources.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(n) = nested.iter().find(|n| {
+        !data_sources
+            .iter()
+            .any(|(short, _)| *short == n.data_source)
+    }) {
+        return Err(format!(
+            "nested object docs for {PROVIDER}_{}, which is no data source of the provider",
+            n.data_source
+        ));
+    }
     for (short, ds) in data_sources {
         let name = format!("{PROVIDER}_{short}");
         let schema = ds
@@ -878,7 +916,12 @@ pub fn render(root: &Path, provider: &dyn DynamicProvider) -> Result<Vec<Page>, 
             .ok_or(format!("{name} has no schema"))?;
         pages.push(Page {
             path: format!("docs/data-sources/{short}.md").into(),
-            text: data_source_page(root, &name, &short, &schema.block)?,
+            text: data_source_page(
+                root,
+                &name,
+                &short,
+                &documented_block(&short, &schema.block, nested)?,
+            )?,
         });
     }
 
@@ -974,9 +1017,10 @@ pub fn layout_changes(root: &Path, expected: &BTreeSet<PathBuf>) -> Result<Vec<C
 pub fn sync(
     root: &Path,
     provider: &dyn DynamicProvider,
+    nested: &[NestedObject],
     check: bool,
 ) -> Result<Vec<Change>, String> {
-    let pages = render(root, provider)?;
+    let pages = render(root, provider, nested)?;
     let expected: BTreeSet<PathBuf> = pages.iter().map(|p| p.path.clone()).collect();
     let mut changes = layout_changes(root, &expected)?;
     for page in &pages {
@@ -1009,6 +1053,7 @@ pub fn sync(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data_sources::nested_object_docs;
     use crate::provider::RdsCaProvider;
 
     fn root() -> PathBuf {
@@ -1016,13 +1061,19 @@ mod tests {
     }
 
     fn bundle_schema() -> String {
-        schema_markdown(&crate::data_sources::bundle::schema().block).unwrap()
+        let block = documented_block(
+            crate::data_sources::bundle::NAME,
+            &crate::data_sources::bundle::schema().block,
+            &nested_object_docs(),
+        )
+        .unwrap();
+        schema_markdown(&block).unwrap()
     }
 
     #[test]
     fn committed_docs_are_current() {
         let provider = RdsCaProvider::default();
-        let changes = sync(&root(), &provider, true).unwrap();
+        let changes = sync(&root(), &provider, &nested_object_docs(), true).unwrap();
         assert!(
             changes.is_empty(),
             "docs differ: {changes:?}; run `cargo run -p terraform-provider-rdsca --bin rdsca-docs`"
@@ -1105,7 +1156,7 @@ mod tests {
 
     #[test]
     fn pages_have_registry_names_and_tfplugindocs_front_matter() {
-        let pages = render(&root(), &RdsCaProvider::default()).unwrap();
+        let pages = render(&root(), &RdsCaProvider::default(), &nested_object_docs()).unwrap();
         let page = |p: &str| {
             &pages
                 .iter()

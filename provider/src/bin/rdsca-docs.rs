@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rdsca::data_sources::nested_object_docs;
 use rdsca::docs::Change;
 use rdsca::provider::RdsCaProvider;
 
@@ -13,7 +14,12 @@ const REGENERATE: &str = "cargo run -p terraform-provider-rdsca --bin rdsca-docs
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let changes = match rdsca::docs::sync(&root, &RdsCaProvider::default(), check) {
+    let changes = match rdsca::docs::sync(
+        &root,
+        &RdsCaProvider::default(),
+        &nested_object_docs(),
+        check,
+    ) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
