@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use rdsca::data_sources::nested_object_docs;
-use rdsca::docs::Change;
 use rdsca::provider::RdsCaProvider;
+use rdsca_docs::Change;
 
-const REGENERATE: &str = "cargo run -p terraform-provider-rdsca --bin rdsca-docs";
+const REGENERATE: &str = "cargo run -p rdsca-docs";
 
 fn main() -> ExitCode {
     let check = std::env::args().any(|a| a == "--check");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let changes = match rdsca::docs::sync(
+    let changes = match rdsca_docs::sync(
         &root,
         &RdsCaProvider::default(),
         &nested_object_docs(),
