@@ -100,7 +100,8 @@ mod tests {
     use crate::config::ProviderConfig;
     use crate::data_sources::{
         bundle::BundleState, certificate_authorities::CaEntry, certificate_authorities::CasState,
-        engine_ca::EngineCaState, nested_object_docs, regions::RegionEntry, regions::RegionsState,
+        certificate_model::CertificateModel, engine_ca::EngineCaState, nested_object_docs,
+        regions::RegionEntry, regions::RegionsState,
     };
     use crate::schema_util::ObjectList;
 
@@ -197,7 +198,8 @@ mod tests {
         let certificate = &rdsca_trust::compiled_bundle("aws", Some("eu-west-1"))
             .unwrap()
             .certificates[0];
-        assert_eq!(model_keys(certificate), nested["certificates"]);
+        let certificate = CertificateModel::new(certificate, true);
+        assert_eq!(model_keys(&certificate), nested["certificates"]);
         let region = rdsca_table::Region::all().next().unwrap();
         assert_eq!(model_keys(&RegionEntry::from(region)), nested["regions"]);
         assert_eq!(

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use tf_provider::AttributePath;
 
-use super::report;
+use super::certificate_model::CertificateModel;
+use super::{known, report};
 use base64::Engine as _;
 
 use crate::provider_data::ProviderData;
@@ -22,8 +23,8 @@ use crate::schema_util::{
 use rdsca_table::selection::{select, Problem, Selection};
 use rdsca_table::Availability;
 use rdsca_trust::{
-    compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore, CertificateInfo,
-    ContentError, Finding, Origin, VerifiedBundle,
+    certificate::rfc3339, compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore,
+    CertificateInfo, ContentError, Finding, Origin, VerifiedBundle,
 };
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -46,7 +47,7 @@ pub struct BundleState {
     pub content_url: Value<String>,
     pub content: Value<String>,
     pub content_sha256: Value<String>,
-    pub certificates: Value<Vec<CertificateInfo>>,
+    pub certificates: Value<Vec<CertificateModel>>,
     pub roots_pem: Value<String>,
     pub root_pem: Value<String>,
     pub root_sha256_fingerprint: Value<String>,
@@ -83,15 +84,6 @@ struct Content<'a> {
     body: &'a str,
     sha256: &'a str,
     certificates: &'a [CertificateInfo],
-}
-
-/// A known string, `None` when null; `Err(())` while unknown (plan time).
-fn known(v: &Value<String>) -> Result<Option<&str>, ()> {
-    match v {
-        Value::Value(s) => Ok(Some(s.as_str())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-    }
 }
 
 impl BundleState {
@@ -226,7 +218,7 @@ pub struct BundleDataSource {
     pub shared: Arc<ProviderData>,
 }
 
-/// The fields of each element of `certificates`; [`CertificateInfo`] is their model.
+/// The fields of each element of `certificates`; [`CertificateModel`] is their model.
 pub fn certificates_object() -> ObjectList {
     let s = || AttributeType::String;
     ObjectList::new(
@@ -406,14 +398,13 @@ impl DataSource for BundleDataSource {
         state.content_sha256 = Value::Value(content.sha256.to_string());
         state.roots_pem = Value::Value(roots_pem(certificates));
         if selection.region.is_some() {
-            state.root_pem = root.map(|r| r.cert_pem.clone()).into();
+            state.root_pem = root.map(CertificateInfo::pem).into();
             state.root_sha256_fingerprint = root.map(|r| r.sha256_fingerprint.clone()).into();
         }
         let offered: Vec<&CertificateInfo> = offered_roots(certificates, &selection).collect();
         if selection.region.is_some() {
             // For a global bundle it would repeat roots_pem.
-            state.offered_roots_pem =
-                Value::Value(offered.iter().map(|c| c.cert_pem.as_str()).collect());
+            state.offered_roots_pem = Value::Value(offered.iter().map(|c| c.pem()).collect());
         }
         if let Value::Value(password) = &state.truststore_password {
             state.truststore_pkcs12 = self
@@ -425,19 +416,12 @@ impl DataSource for BundleDataSource {
             }
         }
         state.soonest_not_after = soonest_not_after(certificates)
-            .map(|c| c.not_after.clone())
+            .map(|c| rfc3339(c.not_after))
             .into();
         state.certificates = Value::Value(
             certificates
                 .iter()
-                .map(|c| CertificateInfo {
-                    cert_pem: if include_pem {
-                        c.cert_pem.clone()
-                    } else {
-                        String::new()
-                    },
-                    ..c.clone()
-                })
+                .map(|c| CertificateModel::new(c, include_pem))
                 .collect(),
         );
         Some(state)
@@ -486,10 +470,7 @@ impl BundleDataSource {
                 n => format!("{alias}-{}", n + 1),
             };
             aliases.push(alias);
-            ders.extend(
-                rdsca_bundle_format::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
-                    .ok()?,
-            );
+            ders.push(c.der.clone());
         }
         let entries: Vec<(&str, &[u8])> = aliases
             .iter()
@@ -664,14 +645,14 @@ fn warn_expiring(content: &Content, days: i64, diags: &mut Diagnostics) {
     let expiring: Vec<String> = content
         .certificates
         .iter()
-        .filter(|c| c.not_after_unix <= horizon)
+        .filter(|c| c.not_after.unix_timestamp() <= horizon)
         .map(|c| {
-            let verb = if c.not_after_unix <= now {
+            let verb = if c.not_after.unix_timestamp() <= now {
                 "expired"
             } else {
                 "expires"
             };
-            format!("\"{}\" ({verb} {})", c.common_name, c.not_after)
+            format!("\"{}\" ({verb} {})", c.common_name, rfc3339(c.not_after))
         })
         .collect();
     if !expiring.is_empty() {
