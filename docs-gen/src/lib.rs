@@ -6,7 +6,8 @@
 //! `docs/` layout check. Depends on the provider library only to obtain its schemas
 //! ([`DynamicProvider`](rdsca::tf_provider::DynamicProvider)) and the nested object declarations
 //! ([`rdsca::data_sources::nested_object_docs`]), both passed in explicitly. It must never be
-//! linked into the plugin: the provider crate must not depend on this one.
+//! linked into the plugin: the provider crate must not depend on this one (Cargo refuses the
+//! cycle that would make).
 //!
 //! Pages:
 //!

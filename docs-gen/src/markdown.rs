@@ -123,7 +123,7 @@ fn plain_inline(text: &str) -> String {
 }
 
 /// tfplugindocs' `prefixlines`.
-pub fn prefix_lines(prefix: &str, text: &str) -> String {
+pub(crate) fn prefix_lines(prefix: &str, text: &str) -> String {
     format!(
         "{prefix}{}",
         text.split('\n')

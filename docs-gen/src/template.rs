@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::markdown::{plain_markdown, prefix_lines};
 
 /// tfplugindocs' `tffile` / `codefile`: the trimmed file in a fenced block.
-pub fn code_file(root: &Path, format: &str, rel: &str) -> Result<String, String> {
+pub(crate) fn code_file(root: &Path, format: &str, rel: &str) -> Result<String, String> {
     let text = std::fs::read_to_string(root.join(rel)).map_err(|e| format!("{rel}: {e}"))?;
     let text = text.trim();
     if text.is_empty() {
@@ -19,7 +19,7 @@ pub fn code_file(root: &Path, format: &str, rel: &str) -> Result<String, String>
 }
 
 /// Fields a template may use, as tfplugindocs names them.
-pub type Fields = BTreeMap<&'static str, String>;
+pub(crate) type Fields = BTreeMap<&'static str, String>;
 
 fn unquote(arg: &str) -> Option<String> {
     let arg = arg.trim();
@@ -112,7 +112,7 @@ fn eval_action(root: &Path, action: &str, fields: &Fields) -> Result<String, Str
 }
 
 /// Renders a template in tfplugindocs' syntax (the subset described in the module docs).
-pub fn render_template(
+pub(crate) fn render_template(
     root: &Path,
     name: &str,
     text: &str,
@@ -154,7 +154,7 @@ pub fn render_template(
     Ok(out)
 }
 
-pub fn template(root: &Path, rel: &str) -> Result<Option<String>, String> {
+pub(crate) fn template(root: &Path, rel: &str) -> Result<Option<String>, String> {
     let path = root.join("templates").join(rel);
     match std::fs::read_to_string(&path) {
         Ok(t) => Ok(Some(t)),
@@ -164,7 +164,7 @@ pub fn template(root: &Path, rel: &str) -> Result<Option<String>, String> {
 }
 
 /// A page's own template, else the section's fallback template (`data-sources.md.tmpl`, ...).
-pub fn page_template(
+pub(crate) fn page_template(
     root: &Path,
     section: &str,
     short: &str,
