@@ -18,8 +18,7 @@ use base64::Engine as _;
 
 use crate::provider_data::ProviderData;
 use crate::schema_util::{
-    block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
-    strings,
+    block, computed, deprecated, optional, optional_computed, sensitive, strings, ObjectList,
 };
 use rdsca_table::selection::{select, Problem, Selection};
 use rdsca_table::Availability;
@@ -212,13 +211,17 @@ impl BundleState {
     }
 }
 
+/// The data source's name in the provider (`rdsca_bundle` in configurations).
+pub const NAME: &str = "bundle";
+
 pub struct BundleDataSource {
     pub shared: Arc<ProviderData>,
 }
 
-fn certificates_attribute() -> tf_provider::schema::Attribute {
+/// The fields of each element of `certificates`; [`CertificateModel`] is their model.
+pub fn certificates_object() -> ObjectList {
     let s = || AttributeType::String;
-    computed_object_list(
+    ObjectList::new(
         "Every certificate of the bundle, in bundle order.",
         vec![
             ("subject", s(), "Subject DN, as `tls_certificate` prints it."),
@@ -267,7 +270,7 @@ pub fn schema() -> Schema {
             ("content_url", computed(AttributeType::String, "The URL the content was downloaded from: `pem_url`, or its mirror from the provider's `base_urls`. Null unless `content_source = \"download\"`.")),
             ("content", computed(AttributeType::String, "The PEM bundle: as served (`download`), or the compiled-in set. Null unless `include_content = true`.")),
             ("content_sha256", computed(AttributeType::String, "SHA-256 of the bundle, lowercase hex. For a compiled-in set it is the hash of that set's PEM, not of any file AWS serves.")),
-            ("certificates", certificates_attribute()),
+            ("certificates", certificates_object().attribute()),
             ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of the bundle, PEM: what a trust store should register, per AWS.")),
             ("root_pem", computed(AttributeType::String, "The one root `ca_identifier` chains to in `region`, PEM: all a database client needs to trust. Null for a global bundle.")),
             ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex.")),

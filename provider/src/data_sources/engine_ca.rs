@@ -37,6 +37,9 @@ pub struct EngineCaState {
     pub ca_valid_till: Value<BTreeMap<String, Value<String>>>,
 }
 
+/// The data source's name in the provider (`rdsca_engine_ca` in configurations).
+pub const NAME: &str = "engine_ca";
+
 pub struct EngineCaDataSource {
     pub shared: Arc<ProviderData>,
 }
