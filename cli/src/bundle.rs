@@ -116,9 +116,10 @@ pub struct BundleArgs {
     /// --download: use no disk cache.
     #[arg(long, requires = "download", conflicts_with = "cache_dir")]
     pub no_cache: bool,
-    /// --download: seconds one request may take, connecting to the last byte (default 10).
-    #[arg(long, value_name = "SECONDS", requires = "download", value_parser = clap::value_parser!(u64).range(1..=600))]
-    pub timeout: Option<u64>,
+    /// --download: seconds one request may take, connecting to the last byte.
+    #[arg(long, value_name = "SECONDS", requires = "download", value_parser = clap::value_parser!(u64).range(1..=600),
+          default_value_t = rdsca_http::defaults::REQUEST_TIMEOUT.as_secs())]
+    pub timeout: u64,
     /// --download: a PEM CA to trust on top of the web PKI and the system's roots (a private mirror's CA).
     #[arg(long, value_name = "FILE", requires = "download")]
     pub ca_cert_file: Option<PathBuf>,
@@ -473,9 +474,7 @@ fn download(
 ) -> Result<std::sync::Arc<rdsca_trust::VerifiedBundle>, CliError> {
     let mut fetch =
         rdsca_http::HttpSettings::with_defaults(format!("rdsca/{}", env!("CARGO_PKG_VERSION")));
-    if let Some(seconds) = args.timeout {
-        fetch.request_timeout = Duration::from_secs(seconds);
-    }
+    fetch.request_timeout = Duration::from_secs(args.timeout);
     if let Some(file) = &args.ca_cert_file {
         fetch.extra_ca_pem =
             Some(std::fs::read_to_string(file).map_err(|e| {

@@ -418,6 +418,10 @@ fn bad_arguments_are_exit_1_with_what_is_allowed() {
         "64 hexadecimal digits",
     );
     fails(
+        &["bundle", "--download", "--timeout", "0"],
+        "0 is not in 1..=600",
+    );
+    fails(
         &[
             "bundle",
             "--download",
@@ -578,4 +582,32 @@ fn a_tampered_download_fails_and_nothing_is_cached() {
         unique.into_iter().collect::<Vec<_>>(),
         ["/global/global-bundle.pem"]
     );
+}
+
+#[test]
+fn a_stalled_server_fails_within_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, ca) = mirror(dir.path(), "/eu-west-1/eu-west-1-bundle.pem", Vec::new());
+    server.route("/eu-west-1/eu-west-1-bundle.pem", Route::Stall);
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "bundle",
+        "--region",
+        "eu-west-1",
+        "--download",
+        "--no-cache",
+        "--timeout",
+        "1",
+        "--base-url",
+        &server.base_url(),
+        "--ca-cert-file",
+        &ca,
+    ]);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("timed out"), "{err}");
+    // Three attempts (the default two retries) of one second each, with the capped backoff.
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+    assert_eq!(server.requests("/eu-west-1/eu-west-1-bundle.pem"), 3);
 }
