@@ -41,7 +41,8 @@ certificates: [{position, common_name, sha256, not_after, expired, status, passe
 compiled-in, signed-in-file, bad-signature, impostor or unknown-region.
 
 Exit status: 0 when every certificate of every file passes, 2 when one fails, 1 when a file cannot be
-read or is no bundle (PEM, PKCS#7 or DER certificates).";
+read, is no bundle (PEM, PKCS#7 or DER certificates), or holds a block that is no X.509 certificate
+(the message names the file and the block).";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum VerifyFormat {

@@ -341,21 +341,37 @@ fn the_password_comes_from_a_file_or_the_environment_and_is_never_empty() {
 #[test]
 fn binary_output_to_a_terminal_is_refused() {
     // `script` gives rdsca a pseudo-terminal as standard output.
-    let command = format!(
-        "{} bundle --region eu-west-1 --format pkcs7; echo rc=$?",
-        env!("CARGO_BIN_EXE_rdsca")
-    );
+    let bin = env!("CARGO_BIN_EXE_rdsca");
+    for (format, extra) in [("pkcs12", " --password-env RDSCA_TEST_PW"), ("pkcs7", "")] {
+        let command =
+            format!("{bin} bundle --region eu-west-1 --format {format}{extra}; echo rc=$?");
+        let out = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("RDSCA_TEST_PW", PASSWORD)
+            .stdin(Stdio::null())
+            .output()
+            .expect("script runs");
+        let seen = text(&out.stdout);
+        assert!(
+            seen.contains(&format!(
+                "--format {format} is binary and standard output is a terminal: use --out FILE"
+            )),
+            "{seen}"
+        );
+        assert!(seen.contains("rc=1"), "{seen}");
+    }
+    // PEM is text: a terminal gets it.
+    let command = format!("{bin} bundle --region eu-west-1; echo rc=$?");
     let out = Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .stdin(Stdio::null())
         .output()
-        .expect("script runs");
+        .unwrap();
     let seen = text(&out.stdout);
     assert!(
-        seen.contains("--format pkcs7 is binary and standard output is a terminal: use --out FILE"),
+        seen.contains("-----BEGIN CERTIFICATE-----") && seen.contains("rc=0"),
         "{seen}"
     );
-    assert!(seen.contains("rc=1"), "{seen}");
 }
 
 #[test]

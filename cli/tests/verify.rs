@@ -253,6 +253,22 @@ fn unreadable_input_is_exit_1_naming_the_file() {
         "{err}"
     );
 
+    // A certificate broken in its first bytes no longer parses: the file and block are named.
+    let pem = text(&fixture("us-east-1-bundle.pem"));
+    let at = pem.find("-----BEGIN CERTIFICATE-----").unwrap() + 28;
+    let mut broken = pem.into_bytes();
+    broken[at] = if broken[at] == b'A' { b'B' } else { b'A' };
+    let path = write(&dir, "broken.pem", &broken);
+    let out = rdsca(&["verify", &path], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "rdsca: {path}: block 1: not a valid X.509 certificate"
+        )),
+        "{err}"
+    );
+
     let out = rdsca(&["verify", "-"], Some(b""));
     assert_eq!(out.status.code(), Some(1));
     assert!(
