@@ -627,3 +627,25 @@ fn a_stalled_server_fails_within_the_timeout() {
     assert!(took < std::time::Duration::from_secs(10), "{took:?}");
     assert_eq!(server.requests("/eu-west-1/eu-west-1-bundle.pem"), 3);
 }
+
+#[test]
+fn a_ca_the_table_cannot_confirm_is_written_with_a_warning() {
+    let out = run(&[
+        "bundle",
+        "--region",
+        "ap-east-2",
+        "--ca",
+        "rds-ca-ecc384-g1",
+    ]);
+    let pem = text(ok(&out));
+    let root = parse_bundle(pem.as_bytes(), "ap-east-2").unwrap();
+    assert_eq!(
+        root[0].common_name,
+        "Amazon RDS ap-east-2 Root CA ECC384 G1"
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("rdsca: warning: CA \"rds-ca-ecc384-g1\" is unverified in ap-east-2: "),
+        "{err}"
+    );
+}
