@@ -26,7 +26,7 @@ Examples:
   # In a Dockerfile, instead of pinning the bundle's SHA-256 (which breaks each time AWS republishes it
   # and says nothing of what is inside):
   ADD https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem
-  RUN rdsca verify /etc/ssl/certs/rds-global-bundle.pem
+  RUN rdsca verify --require-compiled-in /etc/ssl/certs/rds-global-bundle.pem
 
 Each certificate passes when it is byte-identical to one compiled into rdsca (checked when rdsca was
 built), or when its signature verifies against an issuer in the same file (a root against itself):
@@ -34,11 +34,13 @@ older generations (rds-ca-2019, rds-ca-2015) and AWS China's roots, of which rds
 this way, and are marked so. A certificate fails when it claims a Region and CA whose compiled-in
 certificate is another (an impostor), when its signature does not verify (altered or forged), or when
 it names a Region rdsca's table lacks (upgrade rdsca if AWS added that Region). Expired certificates
-are reported, not failed.
+are reported, not failed. With --require-compiled-in only compiled-in certificates pass: any other CA
+added to the file fails, even one whose self-signature verifies (AWS's current bundles pass whole).
 
 JSON shape (\"schema\": \"rdsca-verify/1\"): {schema, passed, files: [{name, sha256, passed, failed,
 certificates: [{position, common_name, sha256, not_after, expired, status, passed, detail}]}]}; status is
-compiled-in, signed-in-file, bad-signature, impostor or unknown-region.
+compiled-in, signed-in-file, bad-signature, impostor or unknown-region (passed: compiled-in, and
+signed-in-file unless --require-compiled-in).
 
 Exit status: 0 when every certificate of every file passes, 2 when one fails, 1 when a file cannot be
 read, is no bundle (PEM, PKCS#7 or DER certificates), or holds a block that is no X.509 certificate
@@ -62,6 +64,10 @@ pub struct VerifyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
     pub format: VerifyFormat,
+    /// Pass only certificates compiled into rdsca: a certificate that verifies by its signature
+    /// alone (an older generation, or any self-signed CA added to the file) fails.
+    #[arg(long)]
+    pub require_compiled_in: bool,
 }
 
 /// What a certificate is, by the verification.
@@ -214,6 +220,18 @@ fn judge(
     }
 }
 
+/// `--require-compiled-in`: a signature alone no longer passes.
+fn require_compiled_in(checks: &mut [CertificateCheck]) {
+    for c in checks
+        .iter_mut()
+        .filter(|c| c.status == Status::SignedInFile)
+    {
+        c.passed = false;
+        c.detail
+            .push_str("; --require-compiled-in: only certificates compiled into rdsca pass");
+    }
+}
+
 fn read(name: &str) -> Result<Vec<u8>, CliError> {
     let mut bytes = Vec::new();
     let read = if name == "-" {
@@ -242,8 +260,11 @@ pub fn run(args: &VerifyArgs, out: &mut dyn Write) -> Result<Outcome, CliError> 
     let mut reports = Vec::with_capacity(args.files.len());
     for name in &args.files {
         let bytes = read(name)?;
-        let certificates = check_bundle(display(name), &bytes)
+        let mut certificates = check_bundle(display(name), &bytes)
             .map_err(|e| CliError::BadInput(format!("{e}: not a certificate bundle")))?;
+        if args.require_compiled_in {
+            require_compiled_in(&mut certificates);
+        }
         let failed = certificates.iter().filter(|c| !c.passed).count();
         reports.push(FileReport {
             name: display(name).to_string(),

@@ -283,12 +283,67 @@ fn unreadable_input_is_exit_1_naming_the_file() {
 }
 
 #[test]
+fn require_compiled_in_fails_what_passes_by_signature_alone() {
+    let newest = bundles()
+        .join("global-bundle.e5bb208.pem")
+        .display()
+        .to_string();
+    let out = rdsca(&["verify", "--require-compiled-in", &newest], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).starts_with(&format!("{newest}: 108 certificate(s), 108 pass, 0 fail\n"))
+    );
+
+    // A foreign CA added to a real bundle passes by its self-signature, unless compiled-in
+    // certificates are required.
+    let dir = tempfile::tempdir().unwrap();
+    let added = write(
+        &dir,
+        "added.pem",
+        &[
+            fixture("us-east-1-bundle.pem"),
+            self_signed_ca("Corporate Root CA").into_bytes(),
+        ]
+        .concat(),
+    );
+    assert_eq!(rdsca(&["verify", &added], None).status.code(), Some(0));
+    let out = rdsca(
+        &[
+            "verify",
+            "--require-compiled-in",
+            &added,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report = json(&out);
+    let file = &report["files"][0];
+    // The 2019 generation's two certificates and the added CA.
+    assert_eq!(
+        (file["passed"].as_u64(), file["failed"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let added = &file["certificates"][5];
+    assert_eq!(added["common_name"], "Corporate Root CA");
+    assert_eq!(added["status"], "signed-in-file");
+    assert_eq!(added["passed"], false);
+    assert_eq!(
+        added["detail"],
+        "its self-signature verifies; --require-compiled-in: only certificates compiled into rdsca pass"
+    );
+}
+
+#[test]
 fn help_shows_the_dockerfile_check_and_the_exit_statuses() {
     let out = rdsca(&["verify", "--help"], None);
     assert_eq!(out.status.code(), Some(0));
     let help = text(&out.stdout);
     assert!(
-        help.contains("RUN rdsca verify /etc/ssl/certs/rds-global-bundle.pem"),
+        help.contains(
+            "RUN rdsca verify --require-compiled-in /etc/ssl/certs/rds-global-bundle.pem"
+        ),
         "{help}"
     );
     assert!(
