@@ -265,7 +265,7 @@ pub fn encode(
             .iter()
             .map(|c| {
                 let mut ders =
-                    rdsca_bundle_format::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
+                    rdsca_bundle_format::certificate_ders(c.pem().as_bytes(), &c.common_name)
                         .map_err(|e| e.to_string())?;
                 ders.pop()
                     .ok_or_else(|| format!("\"{}\" has no certificate", c.common_name))
@@ -276,7 +276,7 @@ pub fn encode(
         BundleFormat::Pem => Ok(material
             .certificates
             .iter()
-            .flat_map(|c| c.cert_pem.bytes())
+            .flat_map(|c| c.pem().into_bytes())
             .collect()),
         BundleFormat::Pkcs7 => pkcs7(&ders()?),
         BundleFormat::Pkcs12 => {

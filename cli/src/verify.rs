@@ -124,7 +124,9 @@ pub fn check_bundle(name: &str, bytes: &[u8]) -> Result<Vec<CertificateCheck>, S
         .iter()
         .enumerate()
         .map(|(i, der)| {
-            describe(der).map_err(|m| rdsca_bundle_format::error(name, Some(i + 1), m).to_string())
+            describe(der).map_err(|m| {
+                rdsca_bundle_format::error(name, Some(i + 1), m.to_string()).to_string()
+            })
         })
         .collect::<Result<Vec<CertificateInfo>, String>>()?;
     let now = std::time::SystemTime::now()
@@ -146,9 +148,12 @@ pub fn check_bundle(name: &str, bytes: &[u8]) -> Result<Vec<CertificateCheck>, S
         let verdict = verify(&ders, &mut one, signatures);
         ders.swap(0, k);
         let (status, detail) = judge(&one[0], verdict.map(|v| v.findings));
-        let expired = info.not_after_unix < now;
+        let expired = info.not_after.unix_timestamp() < now;
         let detail = if expired {
-            format!("{detail} (expired {})", info.not_after)
+            format!(
+                "{detail} (expired {})",
+                rdsca_trust::certificate::rfc3339(info.not_after)
+            )
         } else {
             detail
         };
@@ -156,7 +161,7 @@ pub fn check_bundle(name: &str, bytes: &[u8]) -> Result<Vec<CertificateCheck>, S
             position: k + 1,
             common_name: info.common_name.clone(),
             sha256: info.sha256_fingerprint.clone(),
-            not_after: info.not_after.clone(),
+            not_after: rdsca_trust::certificate::rfc3339(info.not_after),
             expired,
             passed: status.passed(),
             status,

@@ -55,7 +55,7 @@ fn fingerprints(bytes: &[u8]) -> Vec<String> {
 fn pem_is_the_compiled_data_byte_for_byte_every_time() {
     let eu = compiled_bundle("aws", Some("eu-west-1")).unwrap();
     let root = run(&["bundle", "--region", "eu-west-1"]);
-    assert_eq!(text(ok(&root)), eu.certificates[0].cert_pem);
+    assert_eq!(text(ok(&root)), eu.certificates[0].pem());
     assert_eq!(
         eu.certificates[0].common_name,
         "Amazon RDS eu-west-1 Root CA RSA2048 G1"
@@ -67,7 +67,7 @@ fn pem_is_the_compiled_data_byte_for_byte_every_time() {
         "--ca",
         "rds-ca-ecc384-g1",
     ]);
-    assert_eq!(text(ok(&ecc)), eu.certificates[2].cert_pem);
+    assert_eq!(text(ok(&ecc)), eu.certificates[2].pem());
     let offered = run(&["bundle", "--region", "eu-west-1", "--select", "offered"]);
     assert_eq!(text(ok(&offered)), eu.pem);
 
@@ -100,7 +100,7 @@ fn pem_is_the_compiled_data_byte_for_byte_every_time() {
     assert!(ok(&written).is_empty());
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
-        eu.certificates[0].cert_pem
+        eu.certificates[0].pem()
     );
 }
 
@@ -515,7 +515,7 @@ fn download_serves_the_verified_bundle_and_caches_it() {
     // The root, from the download: the compiled-in one.
     let root = download(&["--expected-sha256", &rdsca_trust::sha256_hex(&real)]);
     let compiled = compiled_bundle("aws", Some("us-east-1")).unwrap();
-    assert_eq!(text(ok(&root)), compiled.certificates[0].cert_pem);
+    assert_eq!(text(ok(&root)), compiled.certificates[0].pem());
     // Within the cache's ttl the second read made no request.
     assert_eq!(server.requests("/us-east-1/us-east-1-bundle.pem"), 1);
 
