@@ -33,7 +33,7 @@ cargo test --workspace --locked --exclude rdsca-e2e
 
 step "generated docs are current"
 cargo run -q -p rdsca-codegen --locked -- docs --check
-cargo run -q -p terraform-provider-rdsca --locked --bin rdsca-docs -- --check
+cargo run -q -p rdsca-docs --locked -- --check
 
 step "the newest real global bundle matches the table (older ones: exact expectations in codegen/tests/bundle_diff.rs)"
 cargo run -q -p rdsca-codegen --locked -- diff-bundle tests/fixtures/bundles/global-bundle.e5bb208.pem tests/fixtures/bundles/us-gov-global-bundle.529782d.pem

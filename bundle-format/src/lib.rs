@@ -1,5 +1,6 @@
-//! Extracting the certificates of an RDS CA bundle, as served: one parser for the provider
-//! (downloaded bundles) and the codegen (`rdsca-codegen diff-bundle`).
+//! Extracting the certificates of an RDS CA bundle, as served: one parser for the trust crate
+//! (downloaded bundles, files given to the command line) and the codegen (the compiled-in roots,
+//! `rdsca-codegen diff-bundle`). It reads bytes only: no X.509 semantics, no I/O, no table.
 //!
 //! Accepted forms: PEM `CERTIFICATE` blocks (LF or CRLF, with or without a final newline, text
 //! between blocks ignored), PEM-armoured PKCS#7 (`-----BEGIN PKCS7-----`), DER PKCS#7 (`.p7b`)

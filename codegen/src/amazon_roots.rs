@@ -23,10 +23,11 @@ use serde::Deserialize;
 use sha2::Digest;
 use toml::Spanned;
 use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::public_key::PublicKey;
 
 use crate::error::TableError;
 use crate::model::Partition;
+pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
+pub use crate::x509::key_description;
 
 // ---------------------------------------------------------------------------------------------
 // Raw records, as written in the data file.
@@ -52,76 +53,6 @@ pub struct RawProxyPartition {
     roots: Spanned<Vec<Spanned<String>>>,
     source: Spanned<String>,
     note: Option<String>,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checked records.
-
-/// One checked Amazon Trust Services root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProxyRoot {
-    /// The certificate's CN, e.g. `Amazon Root CA 1`.
-    pub name: String,
-    /// Relative to the data file's folder.
-    pub file: String,
-    /// `RSA 2048`, `EC P-256`, ...
-    pub key: String,
-    /// SHA-256 of the DER, lowercase hex.
-    pub sha256: String,
-    /// SHA-256 of the SubjectPublicKeyInfo, lowercase hex, as Amazon publishes it.
-    pub spki_sha256: String,
-    /// The subject, as RFC 4514 text.
-    pub subject: String,
-    pub der: Vec<u8>,
-    /// Unix seconds.
-    pub not_before: i64,
-    /// Unix seconds.
-    pub not_after: i64,
-    pub source: String,
-}
-
-/// Whether a source says which roots a partition's RDS Proxy certificates chain to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProxyTrustState {
-    /// A source confirms it.
-    Confirmed,
-    /// No source says; the roots are the best knowledge, to be used with a warning.
-    Unverified,
-}
-
-impl ProxyTrustState {
-    const ALL: [(&'static str, ProxyTrustState); 2] = [
-        ("confirmed", ProxyTrustState::Confirmed),
-        ("unverified", ProxyTrustState::Unverified),
-    ];
-}
-
-/// What the table says of RDS Proxy certificates in one partition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProxyPartition {
-    pub partition: String,
-    pub state: ProxyTrustState,
-    /// Names of [`ProxyRoot`]s, in the data file's order.
-    pub roots: Vec<String>,
-    pub source: String,
-    pub note: Option<String>,
-}
-
-/// The Amazon Trust Services part of the table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AmazonTrust {
-    pub roots: Vec<ProxyRoot>,
-    /// One per partition of the table (when any root is declared), in the data file's order.
-    pub partitions: Vec<ProxyPartition>,
-}
-
-impl AmazonTrust {
-    pub fn root(&self, name: &str) -> Option<&ProxyRoot> {
-        self.roots.iter().find(|r| r.name == name)
-    }
-    pub fn partition(&self, id: &str) -> Option<&ProxyPartition> {
-        self.partitions.iter().find(|p| p.partition == id)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,30 +169,6 @@ fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// `RSA 2048`, `EC P-256`, `EC P-384`, as read from a certificate's public key.
-pub fn key_description(cert: &X509Certificate) -> String {
-    let spki = cert.public_key();
-    match spki.parsed() {
-        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", rsa.key_size()),
-        Ok(PublicKey::EC(_)) => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
-            match curve.as_deref() {
-                Some("1.2.840.10045.3.1.7") => "EC P-256".into(),
-                Some("1.3.132.0.34") => "EC P-384".into(),
-                Some("1.3.132.0.35") => "EC P-521".into(),
-                other => format!("EC {}", other.unwrap_or("(no curve)")),
-            }
-        }
-        Ok(_) => "another key type".into(),
-        Err(e) => format!("an unreadable key ({e})"),
-    }
 }
 
 /// The key a `[[proxy_root]]` declares, or why the declaration is malformed.

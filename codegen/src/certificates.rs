@@ -14,7 +14,6 @@ use std::path::Path;
 
 use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::public_key::PublicKey;
 
 use crate::error::TableError;
 use crate::model::{
@@ -22,6 +21,8 @@ use crate::model::{
 };
 use rdsca_bundle_format::{located_pem_certificates, LocatedCertificate};
 use rdsca_ids::parse_common_name;
+
+use crate::x509::key_description;
 
 /// What an RDS certificate's CN claims: the CA, root or intermediate, and the Region (with a
 /// special set's name before it, if any). The Region is whatever the CN says, known or not.
@@ -86,27 +87,7 @@ fn blocks(path: &str, text: &str, errors: &mut Vec<TableError>) -> Option<Vec<Lo
 
 /// The key a CA's certificates must have, as read from a certificate.
 fn key_matches(ca: &Ca, cert: &X509Certificate) -> Result<(), String> {
-    let key = cert
-        .public_key()
-        .parsed()
-        .map_err(|e| format!("unreadable public key ({e})"))?;
-    let curve = || {
-        cert.public_key()
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|p| p.as_oid().ok())
-            .map(|o| o.to_id_string())
-    };
-    let have = match &key {
-        PublicKey::RSA(_) => format!("RSA {}", key.key_size()),
-        PublicKey::EC(_) => match curve().as_deref() {
-            Some("1.3.132.0.34") => "EC P-384".to_string(),
-            Some("1.2.840.10045.3.1.7") => "EC P-256".to_string(),
-            other => format!("EC {}", other.unwrap_or("?")),
-        },
-        _ => "another key type".to_string(),
-    };
+    let have = key_description(cert);
     let want = match (&ca.key_size, &ca.curve) {
         (Some(bits), _) => format!("RSA {bits}"),
         (None, Some(curve)) => format!("EC {curve}"),

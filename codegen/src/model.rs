@@ -145,7 +145,7 @@ pub struct Table {
     /// Sorted by partition, set, region, CA and kind.
     pub certificates: Vec<KnownCertificate>,
     /// The Amazon Trust Services roots (RDS Proxy endpoints) and their state per partition.
-    pub amazon_trust: crate::amazon_roots::AmazonTrust,
+    pub amazon_trust: AmazonTrust,
 }
 
 impl Table {
@@ -194,4 +194,73 @@ impl Table {
 /// The URL a bundle must have on the truststore: `https://<host>/<folder>/<folder>-bundle.<ext>`.
 pub fn expected_bundle_url(host: &str, folder: &str, ext: &str) -> String {
     format!("https://{host}/{folder}/{folder}-bundle.{ext}")
+}
+
+// The Amazon Trust Services roots (RDS Proxy), as `amazon_roots` checks them.
+
+/// One checked Amazon Trust Services root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRoot {
+    /// The certificate's CN, e.g. `Amazon Root CA 1`.
+    pub name: String,
+    /// Relative to the data file's folder.
+    pub file: String,
+    /// `RSA 2048`, `EC P-256`, ...
+    pub key: String,
+    /// SHA-256 of the DER, lowercase hex.
+    pub sha256: String,
+    /// SHA-256 of the SubjectPublicKeyInfo, lowercase hex, as Amazon publishes it.
+    pub spki_sha256: String,
+    /// The subject, as RFC 4514 text.
+    pub subject: String,
+    pub der: Vec<u8>,
+    /// Unix seconds.
+    pub not_before: i64,
+    /// Unix seconds.
+    pub not_after: i64,
+    pub source: String,
+}
+
+/// Whether a source says which roots a partition's RDS Proxy certificates chain to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyTrustState {
+    /// A source confirms it.
+    Confirmed,
+    /// No source says; the roots are the best knowledge, to be used with a warning.
+    Unverified,
+}
+
+impl ProxyTrustState {
+    pub(crate) const ALL: [(&'static str, ProxyTrustState); 2] = [
+        ("confirmed", ProxyTrustState::Confirmed),
+        ("unverified", ProxyTrustState::Unverified),
+    ];
+}
+
+/// What the table says of RDS Proxy certificates in one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyPartition {
+    pub partition: String,
+    pub state: ProxyTrustState,
+    /// Names of [`ProxyRoot`]s, in the data file's order.
+    pub roots: Vec<String>,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// The Amazon Trust Services part of the table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AmazonTrust {
+    pub roots: Vec<ProxyRoot>,
+    /// One per partition of the table (when any root is declared), in the data file's order.
+    pub partitions: Vec<ProxyPartition>,
+}
+
+impl AmazonTrust {
+    pub fn root(&self, name: &str) -> Option<&ProxyRoot> {
+        self.roots.iter().find(|r| r.name == name)
+    }
+    pub fn partition(&self, id: &str) -> Option<&ProxyPartition> {
+        self.partitions.iter().find(|p| p.partition == id)
+    }
 }

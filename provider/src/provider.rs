@@ -13,7 +13,7 @@ use crate::provider_data::ProviderData;
 use rdsca_trust::BundleService;
 
 use crate::data_sources::{
-    bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
+    self, bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
     engine_ca::EngineCaDataSource, regions::RegionsDataSource,
 };
 use crate::functions::{
@@ -69,10 +69,10 @@ impl Provider for RdsCaProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
-            "bundle" => BundleDataSource { shared: self.shared.clone() },
-            "regions" => RegionsDataSource,
-            "certificate_authorities" => CertificateAuthoritiesDataSource,
-            "engine_ca" => EngineCaDataSource { shared: self.shared.clone() },
+            data_sources::bundle::NAME => BundleDataSource { shared: self.shared.clone() },
+            data_sources::regions::NAME => RegionsDataSource,
+            data_sources::certificate_authorities::NAME => CertificateAuthoritiesDataSource,
+            data_sources::engine_ca::NAME => EngineCaDataSource { shared: self.shared.clone() },
         })
     }
 
@@ -86,5 +86,126 @@ impl Provider for RdsCaProvider {
             "ca_availability" => CaAvailability,
             "validate_ca" => ValidateCa,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use serde::Serialize;
+    use tf_provider::schema::{AttributeType, Schema};
+
+    use super::*;
+    use crate::config::ProviderConfig;
+    use crate::data_sources::{
+        bundle::BundleState, certificate_authorities::CaEntry, certificate_authorities::CasState,
+        certificate_model::CertificateModel, engine_ca::EngineCaState, nested_object_docs,
+        regions::RegionEntry, regions::RegionsState,
+    };
+    use crate::schema_util::ObjectList;
+
+    fn data_source_schemas() -> BTreeMap<String, Schema> {
+        let mut diags = Diagnostics::default();
+        RdsCaProvider::default()
+            .get_data_sources(&mut diags)
+            .unwrap()
+            .into_iter()
+            .map(|(name, ds)| (name, ds.schema(&mut diags).unwrap()))
+            .collect()
+    }
+
+    fn schema_names(schema: &Schema) -> BTreeSet<String> {
+        schema.block.attributes.keys().cloned().collect()
+    }
+
+    fn field_names(object: &ObjectList) -> BTreeSet<String> {
+        object.fields.iter().map(|f| f.name.to_string()).collect()
+    }
+
+    /// The keys a model struct sends to Terraform.
+    fn model_keys<T: Serialize>(model: &T) -> BTreeSet<String> {
+        let value = serde_json::to_value(model).unwrap();
+        value.as_object().unwrap().keys().cloned().collect()
+    }
+
+    #[test]
+    fn nested_object_docs_declare_exactly_the_schemas_object_lists() {
+        let schemas = data_source_schemas();
+        let declared = nested_object_docs();
+        for nested in &declared {
+            let schema = &schemas[nested.data_source];
+            assert_eq!(
+                schema.block.attributes.get(nested.attribute),
+                Some(&nested.object.attribute()),
+                "{}.{}",
+                nested.data_source,
+                nested.attribute
+            );
+        }
+        // And every object in a data source's schema has its declaration.
+        for (name, schema) in &schemas {
+            for (attribute, a) in &schema.block.attributes {
+                let holds_objects = match &a.attr_type {
+                    AttributeType::Object(_) => true,
+                    AttributeType::List(i) | AttributeType::Set(i) | AttributeType::Map(i) => {
+                        matches!(**i, AttributeType::Object(_))
+                    }
+                    _ => false,
+                };
+                let documented = declared
+                    .iter()
+                    .any(|n| n.data_source == name && n.attribute == attribute);
+                assert_eq!(holds_objects, documented, "{name}.{attribute}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_model_struct_has_exactly_its_schemas_attributes() {
+        let schemas = data_source_schemas();
+        assert_eq!(
+            model_keys(&ProviderConfig::default()),
+            schema_names(&crate::config::schema())
+        );
+        let states = [
+            (
+                data_sources::bundle::NAME,
+                model_keys(&BundleState::default()),
+            ),
+            (
+                data_sources::regions::NAME,
+                model_keys(&RegionsState::default()),
+            ),
+            (
+                data_sources::certificate_authorities::NAME,
+                model_keys(&CasState::default()),
+            ),
+            (
+                data_sources::engine_ca::NAME,
+                model_keys(&EngineCaState::default()),
+            ),
+        ];
+        assert_eq!(states.len(), schemas.len(), "a data source without a check");
+        for (name, keys) in states {
+            assert_eq!(keys, schema_names(&schemas[name]), "{name}");
+        }
+
+        let nested: BTreeMap<_, _> = nested_object_docs()
+            .into_iter()
+            .map(|n| (n.attribute, field_names(&n.object)))
+            .collect();
+        let certificate = &rdsca_trust::compiled_bundle("aws", Some("eu-west-1"))
+            .unwrap()
+            .certificates[0];
+        let certificate = CertificateModel::new(certificate, true);
+        assert_eq!(model_keys(&certificate), nested["certificates"]);
+        let region = rdsca_table::Region::all().next().unwrap();
+        assert_eq!(model_keys(&RegionEntry::from(region)), nested["regions"]);
+        assert_eq!(
+            model_keys(&CaEntry::from(rdsca_table::CaId::DEFAULT)),
+            nested["certificate_authorities"]
+        );
+        assert_eq!(nested.len(), 3, "a nested object without a check");
     }
 }

@@ -1,7 +1,6 @@
 //! Small builders for tf-provider schemas, so each data source reads as a list of attributes.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
 
 use tf_provider::schema::{
     Attribute, AttributeConstraint, AttributeType, Block, Description, Schema,
@@ -68,62 +67,81 @@ pub fn block(markdown: &str, attributes: Vec<(&str, Attribute)>) -> Schema {
     }
 }
 
-/// A computed list of objects, documented field by field in the description.
+/// One field of a nested object: name, type and description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectField {
+    pub name: &'static str,
+    pub attr_type: AttributeType,
+    pub description: &'static str,
+}
+
+/// A computed list of objects, declared once: the schema's attribute ([`ObjectList::attribute`])
+/// and its documented form ([`ObjectList::documented`]) both derive from this declaration.
 ///
 /// tf-provider 0.2 sends nested attribute types with both `type` and `nested_type` set, which
-/// Terraform rejects ("Type and NestedType cannot both be set"), so lists of objects use the
-/// plain `list(object({...}))` type and carry the fields' docs in the attribute's description.
-/// The docs generator gets the fields' docs in a structured form from [`nested_docs`].
-pub fn computed_object_list(markdown: &str, fields: Vec<(&str, AttributeType, &str)>) -> Attribute {
-    let mut doc = format!("{markdown} Each element has:\n");
-    for (name, _, field_doc) in &fields {
-        doc.push_str(&format!("\n  - `{name}`: {field_doc}"));
-    }
-    let documented = computed(
-        AttributeType::AttributeList(
-            fields
-                .iter()
-                .map(|(k, t, d)| (k.to_string(), computed(t.clone(), d)))
+/// Terraform rejects ("Type and NestedType cannot both be set"), so lists of objects go on the
+/// wire as plain `list(object({...}))` carrying the fields' docs in the attribute's description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectList {
+    pub description: &'static str,
+    pub fields: Vec<ObjectField>,
+}
+
+impl ObjectList {
+    pub fn new(
+        description: &'static str,
+        fields: Vec<(&'static str, AttributeType, &'static str)>,
+    ) -> Self {
+        ObjectList {
+            description,
+            fields: fields
+                .into_iter()
+                .map(|(name, attr_type, description)| ObjectField {
+                    name,
+                    attr_type,
+                    description,
+                })
                 .collect(),
-        ),
-        markdown,
-    );
-    let object = fields
-        .into_iter()
-        .map(|(k, t, _)| (k.to_string(), t))
-        .collect::<HashMap<_, _>>();
-    let attribute = computed(
-        AttributeType::List(Box::new(AttributeType::Object(object))),
-        &doc,
-    );
-    let mut registry = nested_registry().lock().unwrap_or_else(|e| e.into_inner());
-    let entries = registry.entry(doc).or_default();
-    if !entries.iter().any(|(wire, _)| wire == &attribute) {
-        entries.push((attribute.clone(), documented));
+        }
     }
-    attribute
-}
 
-/// Wire attribute -> its documented form, keyed by the wire description.
-type NestedRegistry = HashMap<String, Vec<(Attribute, Attribute)>>;
+    /// The schema attribute: a computed `list(object)`, its fields listed in the description.
+    pub fn attribute(&self) -> Attribute {
+        let mut doc = format!("{} Each element has:\n", self.description);
+        for field in &self.fields {
+            doc.push_str(&format!("\n  - `{}`: {}", field.name, field.description));
+        }
+        let object = self
+            .fields
+            .iter()
+            .map(|f| (f.name.to_string(), f.attr_type.clone()))
+            .collect::<HashMap<_, _>>();
+        computed(
+            AttributeType::List(Box::new(AttributeType::Object(object))),
+            &doc,
+        )
+    }
 
-fn nested_registry() -> &'static Mutex<NestedRegistry> {
-    static REGISTRY: OnceLock<Mutex<NestedRegistry>> = OnceLock::new();
-    REGISTRY.get_or_init(Default::default)
-}
-
-/// The documented form of an attribute built by [`computed_object_list`]: the same attribute as
-/// nested attributes (`AttributeList`), its description without the field list, and each field
-/// a computed attribute with its own description. This is the schema a provider with working
-/// nested attribute types would send, and what the Registry docs describe. `None` for any
-/// other attribute (including one not built in this process).
-pub fn nested_docs(attribute: &Attribute) -> Option<Attribute> {
-    let registry = nested_registry().lock().unwrap_or_else(|e| e.into_inner());
-    registry
-        .get(&attribute.description.content)?
-        .iter()
-        .find(|(wire, _)| wire == attribute)
-        .map(|(_, documented)| documented.clone())
+    /// The same attribute as nested attributes (`AttributeList`): its description without the
+    /// field list, each field a computed attribute with its own description. This is the schema
+    /// a provider with working nested attribute types would send, and what the Registry docs
+    /// describe.
+    pub fn documented(&self) -> Attribute {
+        computed(
+            AttributeType::AttributeList(
+                self.fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.name.to_string(),
+                            computed(f.attr_type.clone(), f.description),
+                        )
+                    })
+                    .collect(),
+            ),
+            self.description,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -131,8 +149,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn object_lists_keep_their_field_docs_for_the_docs_generator() {
-        let wire = computed_object_list(
+    fn an_object_list_is_a_list_of_object_on_the_wire_and_nested_attributes_in_the_docs() {
+        let things = ObjectList::new(
             "Things.",
             vec![
                 ("name", AttributeType::String, "The name."),
@@ -140,12 +158,23 @@ mod tests {
             ],
         );
         // On the wire: a plain list(object) documented in its description.
-        assert!(
-            matches!(&wire.attr_type, AttributeType::List(inner) if matches!(**inner, AttributeType::Object(_)))
+        let wire = things.attribute();
+        let AttributeType::List(inner) = &wire.attr_type else {
+            panic!("{wire:?}");
+        };
+        let AttributeType::Object(object) = &**inner else {
+            panic!("{wire:?}");
+        };
+        assert_eq!(object["name"], AttributeType::String);
+        assert_eq!(object["tags"], strings());
+        assert_eq!(object.len(), 2);
+        assert_eq!(wire.constraint, AttributeConstraint::Computed);
+        assert_eq!(
+            wire.description.content,
+            "Things. Each element has:\n\n  - `name`: The name.\n  - `tags`: Its tags."
         );
-        assert!(wire.description.content.contains("\n  - `name`: The name."));
         // For the docs: the same list as nested attributes, each field with its own docs.
-        let documented = nested_docs(&wire).unwrap();
+        let documented = things.documented();
         assert_eq!(documented.description.content, "Things.");
         assert_eq!(documented.constraint, AttributeConstraint::Computed);
         let AttributeType::AttributeList(fields) = &documented.attr_type else {
@@ -153,8 +182,6 @@ mod tests {
         };
         assert_eq!(fields["name"], computed(AttributeType::String, "The name."));
         assert_eq!(fields["tags"], computed(strings(), "Its tags."));
-        // Another attribute with the same description but another type is not mistaken for it.
-        let other = computed(AttributeType::String, &wire.description.content);
-        assert_eq!(nested_docs(&other), None);
+        assert_eq!(fields.len(), 2);
     }
 }

@@ -23,15 +23,6 @@ fn content(c: &mut Criterion) {
     c.bench_function("parse global bundle (102 certificates)", |b| {
         b.iter(|| parse_bundle(black_box(&bytes), "global").unwrap())
     });
-    c.bench_function(
-        "parse global bundle and serialize the certificates value",
-        |b| {
-            b.iter(|| {
-                let certs = parse_bundle(black_box(&bytes), "global").unwrap();
-                serde_json::to_vec(&certs).unwrap()
-            })
-        },
-    );
     let certs = parse_bundle(&bytes, "global").unwrap();
     c.bench_function("roots_pem of the global bundle", |b| {
         b.iter(|| roots_pem(black_box(&certs)))

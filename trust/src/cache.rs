@@ -3,7 +3,9 @@
 //!
 //! Writes are atomic (temp file, fsync, rename), body first and metadata last, so a crash never
 //! leaves an entry that is used: on read the body's hash must equal the metadata's, else the entry
-//! is discarded. Only the bundle service writes here, and only bodies it has verified.
+//! is discarded. Only the bundle service writes entries, and only bodies it has verified; the
+//! trust stores kept for stable output (`KeptTrustStore`) are written here too, by the same
+//! atomic write: nothing else in rdsca writes the cache folder.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -83,7 +85,7 @@ impl Entry {
     }
 
     /// `Ok(None)`: no entry. `Err`: a corrupt entry, already removed.
-    pub fn read(&self) -> Result<Option<(Meta, Vec<u8>)>, String> {
+    pub fn read(&self) -> Result<Option<(Meta, Vec<u8>)>, CorruptEntry> {
         let Ok(meta_text) = std::fs::read(&self.meta) else {
             return Ok(None);
         };
@@ -100,7 +102,9 @@ impl Entry {
             }
             Ok((meta, body))
         })();
-        entry.map(Some).map_err(|message| self.discard(message))
+        entry
+            .map(Some)
+            .map_err(|message| CorruptEntry(self.discard(message)))
     }
 
     /// Removes the entry; returns `why`, for the caller's error.
@@ -120,6 +124,39 @@ impl Entry {
     pub fn write_meta(&self, meta: &Meta) -> std::io::Result<()> {
         let text = serde_json::to_vec_pretty(meta).map_err(std::io::Error::other)?;
         atomic_write(&self.dir, &self.meta, &text)
+    }
+}
+
+/// A cache entry that could not be used (and was removed): why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CorruptEntry(pub String);
+
+/// A PKCS#12 trust store kept so that the same certificates and password give the same bytes
+/// next time; named by a hash of what it holds (never of the password).
+pub struct KeptTrustStore {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl KeptTrustStore {
+    pub fn new(cache_dir: &Path, content_key: &[u8]) -> KeptTrustStore {
+        let dir = cache_dir.join("truststores");
+        let path = dir.join(format!("{}.p12", sha256_hex(content_key)));
+        KeptTrustStore { dir, path }
+    }
+
+    pub fn read(&self) -> Option<Vec<u8>> {
+        std::fs::read(&self.path).ok()
+    }
+
+    pub fn write(&self, p12: &[u8]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        atomic_write(&self.dir, &self.path, p12)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 }
 

@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 use sha1::Digest as _;
+use time::OffsetDateTime;
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -9,22 +10,20 @@ use super::dn::go_name;
 use rdsca_bundle_format::{certificate_ders, error, ParseError};
 use rdsca_table::CommonNameClaim;
 
-/// One certificate of a bundle, as `rdsca_bundle.certificates` holds it. Field names follow
-/// Terraform's `tls_certificate` where it has them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// One certificate of a bundle: its DER and what front ends show of it. Names follow Terraform's
+/// `tls_certificate` where it has them; how a front end shapes them (Terraform values, JSON) is
+/// the front end's business.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateInfo {
+    pub der: Vec<u8>,
     /// Subject DN as Go's `pkix.Name.String()` (and so `tls_certificate`) prints it.
     pub subject: String,
     pub issuer: String,
     pub common_name: String,
     /// Decimal.
     pub serial_number: String,
-    /// RFC 3339, UTC.
-    pub not_before: String,
-    pub not_after: String,
-    /// For expiry checks; not part of the Terraform value.
-    #[serde(skip)]
-    pub not_after_unix: i64,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
     pub is_ca: bool,
     /// Self-issued: subject equals issuer, and the authority key identifier (when present) is
     /// the certificate's own. Signatures are checked by `verify`, not here.
@@ -40,28 +39,24 @@ pub struct CertificateInfo {
     pub signature_algorithm: String,
     pub sha1_fingerprint: String,
     pub sha256_fingerprint: String,
-    /// This certificate alone, PEM, LF line endings, trailing newline.
-    /// Empty when the caller leaves it out; Terraform then sees null.
-    #[serde(serialize_with = "empty_as_null", deserialize_with = "null_as_empty")]
-    pub cert_pem: String,
     /// The RDS CA and Region the CN names (`Amazon RDS <region> Root CA <type> G1`), whether or
-    /// not the provider's table knows that Region yet.
+    /// not the table knows that Region yet.
     pub ca_identifier: Option<String>,
     pub region: Option<String>,
-    /// Byte-identical to a certificate compiled into the provider (set by verification).
+    /// Byte-identical to a compiled-in certificate (set by verification).
     pub compiled_in: bool,
 }
 
-fn empty_as_null<S: serde::Serializer>(s: &str, serializer: S) -> Result<S::Ok, S::Error> {
-    if s.is_empty() {
-        serializer.serialize_none()
-    } else {
-        serializer.serialize_some(s)
+impl CertificateInfo {
+    /// This certificate alone, PEM, LF line endings, trailing newline.
+    pub fn pem(&self) -> String {
+        to_pem(&self.der)
     }
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    Ok(<Option<String> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+/// `2024-08-22T17:08:50Z`: RFC 3339 in UTC, to the second, as certificates' dates are shown.
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(RFC3339).unwrap_or_default()
 }
 
 /// Parses a bundle into certificate records. `origin` (a URL or file name) is named in every
@@ -70,19 +65,28 @@ pub fn parse_bundle(bytes: &[u8], origin: &str) -> Result<Vec<CertificateInfo>, 
     certificate_ders(bytes, origin)?
         .iter()
         .enumerate()
-        .map(|(i, der)| describe(der).map_err(|m| error(origin, Some(i + 1), m)))
+        .map(|(i, der)| describe(der).map_err(|e| error(origin, Some(i + 1), e.to_string())))
         .collect()
 }
 
 const RFC3339: &[time::format_description::FormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
+/// Why bytes are not one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotACertificate {
+    #[error("not a valid X.509 certificate ({0})")]
+    Invalid(String),
+    #[error("{0} stray bytes after the certificate")]
+    StrayBytes(usize),
+}
+
 /// The record of one DER certificate.
-pub fn describe(der: &[u8]) -> Result<CertificateInfo, String> {
-    let (rest, cert) = X509Certificate::from_der(der)
-        .map_err(|e| format!("not a valid X.509 certificate ({e})"))?;
+pub fn describe(der: &[u8]) -> Result<CertificateInfo, NotACertificate> {
+    let (rest, cert) =
+        X509Certificate::from_der(der).map_err(|e| NotACertificate::Invalid(e.to_string()))?;
     if !rest.is_empty() {
-        return Err(format!("{} stray bytes after the certificate", rest.len()));
+        return Err(NotACertificate::StrayBytes(rest.len()));
     }
     let common_name = cert
         .subject()
@@ -135,12 +139,12 @@ pub fn describe(der: &[u8]) -> Result<CertificateInfo, String> {
         claim.map(|c| c.region.to_string()),
     );
     Ok(CertificateInfo {
+        der: der.to_vec(),
         subject: go_name(cert.subject()),
         issuer: go_name(cert.issuer()),
         serial_number: cert.tbs_certificate.serial.to_string(),
-        not_before: not_before.format(RFC3339).unwrap_or_default(),
-        not_after: not_after.format(RFC3339).unwrap_or_default(),
-        not_after_unix: not_after.unix_timestamp(),
+        not_before,
+        not_after,
         is_ca: cert.is_ca(),
         is_root,
         version: i64::from(cert.version().0) + 1,
@@ -151,7 +155,6 @@ pub fn describe(der: &[u8]) -> Result<CertificateInfo, String> {
             .into(),
         sha1_fingerprint: hex::encode(sha1::Sha1::digest(der)),
         sha256_fingerprint: hex::encode(sha2::Sha256::digest(der)),
-        cert_pem: to_pem(der),
         ca_identifier,
         region,
         compiled_in: false,
@@ -212,13 +215,13 @@ pub fn roots_pem(certs: &[CertificateInfo]) -> String {
     certs
         .iter()
         .filter(|c| c.is_root)
-        .map(|c| c.cert_pem.as_str())
+        .map(CertificateInfo::pem)
         .collect()
 }
 
 /// The certificate that expires first.
 pub fn soonest_not_after(certs: &[CertificateInfo]) -> Option<&CertificateInfo> {
-    certs.iter().min_by_key(|c| c.not_after_unix)
+    certs.iter().min_by_key(|c| c.not_after)
 }
 
 #[cfg(test)]
@@ -289,7 +292,7 @@ mod tests {
         assert_eq!(root.version, 3);
         assert_eq!(root.ca_identifier.as_deref(), Some("rds-ca-ecc384-g1"));
         assert_eq!(root.region.as_deref(), Some("eu-west-1"));
-        assert_eq!(root.cert_pem, r.pem.replace("\r\n", "\n"));
+        assert_eq!(root.pem(), r.pem.replace("\r\n", "\n"));
         assert_eq!(
             root.sha256_fingerprint,
             hex::encode(sha2::Sha256::digest(r.cert.der()))

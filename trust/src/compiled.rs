@@ -51,7 +51,7 @@ pub fn compiled_bundle(
             info
         })
         .collect();
-    let pem: String = certificates.iter().map(|c| c.cert_pem.as_str()).collect();
+    let pem: String = certificates.iter().map(CertificateInfo::pem).collect();
     Ok(CompiledBundle {
         sha256: sha256_hex(pem.as_bytes()),
         pem,

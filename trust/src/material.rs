@@ -84,7 +84,7 @@ pub fn trust_material(
         offered_roots_pem: selection
             .region
             .is_some()
-            .then(|| offered.iter().map(|c| c.cert_pem.as_str()).collect()),
+            .then(|| offered.iter().map(|c| c.pem()).collect()),
         truststore: truststore_entries(&offered),
         warnings: endpoint_warning("endpoint", endpoint, selection.partition)
             .into_iter()
@@ -185,10 +185,7 @@ fn truststore_entries(roots: &[&CertificateInfo]) -> Vec<(String, Vec<u8>)> {
             0 => alias,
             n => format!("{alias}-{}", n + 1),
         };
-        let der = rdsca_bundle_format::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
-            .expect("cert_pem was written from a parsed certificate")
-            .remove(0);
-        entries.push((alias, der));
+        entries.push((alias, c.der.clone()));
     }
     entries
 }

@@ -405,7 +405,7 @@ pub fn verified_content(
     let mut certificates = ders
         .iter()
         .enumerate()
-        .map(|(i, der)| describe(der).map_err(|m| parse_error(origin, Some(i + 1), m)))
+        .map(|(i, der)| describe(der).map_err(|e| parse_error(origin, Some(i + 1), e.to_string())))
         .collect::<Result<Vec<_>, _>>()
         .map_err(not_a_bundle)?;
     let verification =

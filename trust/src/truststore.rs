@@ -19,6 +19,8 @@
 
 use p12_keystore::{Certificate, KeyStore, KeyStoreEntry};
 
+use crate::cache::KeptTrustStore;
+
 /// Why a trust store cannot be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TrustStoreError {
@@ -117,23 +119,16 @@ pub fn stable_pkcs12_truststore(
         key.push(0);
         key.extend_from_slice(der);
     }
-    let path = dir
-        .join("truststores")
-        .join(format!("{}.p12", super::sha256_hex(&key)));
-    if let Ok(previous) = std::fs::read(&path) {
+    let kept = KeptTrustStore::new(dir, &key);
+    if let Some(previous) = kept.read() {
         if holds_exactly(&previous, certs, password) {
             return Ok(previous);
         }
     }
     let fresh = pkcs12_truststore(certs, password)?;
-    let written = std::fs::create_dir_all(path.parent().expect("a folder")).and_then(|_| {
-        let mut tmp = tempfile::NamedTempFile::new_in(path.parent().expect("a folder"))?;
-        std::io::Write::write_all(&mut tmp, &fresh)?;
-        tmp.persist(&path).map(|_| ()).map_err(|e| e.error)
-    });
-    if let Err(e) = written {
+    if let Err(e) = kept.write(&fresh) {
         // The store is good; only its stability across plans is lost.
-        tracing::warn!(path = %path.display(), error = %e, "cannot keep the trust store for the next plan");
+        tracing::warn!(path = %kept.path().display(), error = %e, "cannot keep the trust store for the next plan");
     }
     Ok(fresh)
 }

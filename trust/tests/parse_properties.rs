@@ -31,7 +31,7 @@ fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
         Ok(certs) => {
             prop_assert!(!certs.is_empty());
             for c in certs {
-                prop_assert!(c.cert_pem.starts_with("-----BEGIN CERTIFICATE-----\n"));
+                prop_assert!(c.pem().starts_with("-----BEGIN CERTIFICATE-----\n"));
                 prop_assert_eq!(c.sha256_fingerprint.len(), 64);
             }
         }

@@ -87,7 +87,7 @@ pub struct CheckArgs {
 }
 
 /// `--region` must be a Region of the table: a typo here would misplace every resource.
-fn parse_region(code: &str) -> Result<String, String> {
+pub(crate) fn parse_region(code: &str) -> Result<String, String> {
     rdsca_table::Region::lookup(code)
         .map(|r| r.code.to_string())
         .map_err(|u| u.detail())

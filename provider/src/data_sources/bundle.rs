@@ -12,19 +12,19 @@ use std::sync::Arc;
 
 use tf_provider::AttributePath;
 
-use super::report;
+use super::certificate_model::CertificateModel;
+use super::{known, report};
 use base64::Engine as _;
 
 use crate::provider_data::ProviderData;
 use crate::schema_util::{
-    block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
-    strings,
+    block, computed, deprecated, optional, optional_computed, sensitive, strings, ObjectList,
 };
 use rdsca_table::selection::{self, select, Problem, Selection};
 use rdsca_table::{Availability, Endpoint};
 use rdsca_trust::{
-    compiled_bundle, sha256_hex, trust_material, CertificateInfo, ContentError, Finding, Origin,
-    TrustMaterial, VerifiedBundle,
+    certificate::rfc3339, compiled_bundle, sha256_hex, trust_material, CertificateInfo,
+    ContentError, Finding, Origin, TrustMaterial, VerifiedBundle,
 };
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub struct BundleState {
     pub content_url: Value<String>,
     pub content: Value<String>,
     pub content_sha256: Value<String>,
-    pub certificates: Value<Vec<CertificateInfo>>,
+    pub certificates: Value<Vec<CertificateModel>>,
     pub roots_pem: Value<String>,
     pub root_pem: Value<String>,
     pub root_sha256_fingerprint: Value<String>,
@@ -85,15 +85,6 @@ struct Content<'a> {
     body: &'a str,
     sha256: &'a str,
     certificates: &'a [CertificateInfo],
-}
-
-/// A known string, `None` when null; `Err(())` while unknown (plan time).
-fn known(v: &Value<String>) -> Result<Option<&str>, ()> {
-    match v {
-        Value::Value(s) => Ok(Some(s.as_str())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-    }
 }
 
 impl BundleState {
@@ -240,13 +231,17 @@ impl BundleState {
     }
 }
 
+/// The data source's name in the provider (`rdsca_bundle` in configurations).
+pub const NAME: &str = "bundle";
+
 pub struct BundleDataSource {
     pub shared: Arc<ProviderData>,
 }
 
-fn certificates_attribute() -> tf_provider::schema::Attribute {
+/// The fields of each element of `certificates`; [`CertificateModel`] is their model.
+pub fn certificates_object() -> ObjectList {
     let s = || AttributeType::String;
-    computed_object_list(
+    ObjectList::new(
         "The certificates of the trust material, in order: the RDS bundle's, in bundle order (`endpoint` `database` and `both`), then the Amazon Trust Services roots (`proxy` and `both`).",
         vec![
             ("subject", s(), "Subject DN, as `tls_certificate` prints it."),
@@ -296,7 +291,7 @@ pub fn schema() -> Schema {
             ("content_url", computed(AttributeType::String, "The URL the content was downloaded from: `pem_url`, or its mirror from the provider's `base_urls`. Null unless `content_source = \"download\"`.")),
             ("content", computed(AttributeType::String, "The RDS PEM bundle: as served (`download`), or the compiled-in set; for `endpoint = \"proxy\"`, which reads no RDS bundle, the Amazon Trust Services roots' PEM. Null unless `include_content = true`.")),
             ("content_sha256", computed(AttributeType::String, "SHA-256 of `content`, lowercase hex. For a compiled-in set (and the Amazon roots of `proxy`) it is the hash of that set's PEM, not of any file AWS serves.")),
-            ("certificates", certificates_attribute()),
+            ("certificates", certificates_object().attribute()),
             ("roots_pem", computed(AttributeType::String, "Only the root (self-signed) certificates of `certificates`, PEM: what a trust store should register, per AWS. `database`: the RDS bundle's roots (for a global bundle, every Region's); `proxy`: the five Amazon Trust Services roots; `both`: the RDS roots, then the Amazon roots.")),
             ("root_pem", computed(AttributeType::String, "`database` and `both`: the one RDS root `ca_identifier` chains to in `region`, PEM: all a client of the database's own endpoints needs to trust. Null for a global bundle, and for `proxy`: a proxy's ACM certificate chains to one of the Amazon Trust Services roots, which one being AWS's choice, so there is no single root to name: use `offered_roots_pem`.")),
             ("root_sha256_fingerprint", computed(AttributeType::String, "SHA-256 fingerprint of `root_pem`'s DER, lowercase hex; null when `root_pem` is.")),
@@ -462,7 +457,7 @@ impl DataSource for BundleDataSource {
         }
         state.content_sha256 = Value::Value(sha256);
         state.roots_pem = Value::Value(material.roots_pem.clone());
-        state.root_pem = material.root.as_ref().map(|r| r.cert_pem.clone()).into();
+        state.root_pem = material.root.as_ref().map(CertificateInfo::pem).into();
         state.root_sha256_fingerprint = material
             .root
             .as_ref()
@@ -480,20 +475,13 @@ impl DataSource for BundleDataSource {
         }
         state.soonest_not_after = material
             .soonest_not_after()
-            .map(|c| c.not_after.clone())
+            .map(|c| rfc3339(c.not_after))
             .into();
         state.certificates = Value::Value(
             material
                 .certificates
-                .into_iter()
-                .map(|c| CertificateInfo {
-                    cert_pem: if include_pem {
-                        c.cert_pem
-                    } else {
-                        String::new()
-                    },
-                    ..c
-                })
+                .iter()
+                .map(|c| CertificateModel::new(c, include_pem))
                 .collect(),
         );
         Some(state)
@@ -640,14 +628,14 @@ fn warn_expiring(
     let horizon = now + days * 86_400;
     let expiring: Vec<String> = certificates
         .iter()
-        .filter(|c| c.not_after_unix <= horizon)
+        .filter(|c| c.not_after.unix_timestamp() <= horizon)
         .map(|c| {
-            let verb = if c.not_after_unix <= now {
+            let verb = if c.not_after.unix_timestamp() <= now {
                 "expired"
             } else {
                 "expires"
             };
-            format!("\"{}\" ({verb} {})", c.common_name, c.not_after)
+            format!("\"{}\" ({verb} {})", c.common_name, rfc3339(c.not_after))
         })
         .collect();
     if !expiring.is_empty() {

@@ -6,7 +6,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
-use crate::schema_util::{block, computed, computed_object_list};
+use crate::schema_util::{block, computed, ObjectList};
 use rdsca_table::CaId;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -22,6 +22,23 @@ pub struct CaEntry {
     pub is_default: bool,
 }
 
+impl From<CaId> for CaEntry {
+    fn from(id: CaId) -> Self {
+        let ca = id.authority();
+        CaEntry {
+            id: id.as_str().into(),
+            key_algorithm: ca.key_algorithm.into(),
+            key_size: ca.key_size.map(i64::from),
+            curve: ca.curve.map(String::from),
+            signature_algorithm: ca.signature_algorithm.into(),
+            govcloud_signature_algorithm: ca.signature_algorithm_in("aws-us-gov").into(),
+            automatic_rotation: ca.automatic_rotation,
+            root_common_name_template: ca.root_common_name.into(),
+            is_default: ca.is_default,
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct CasState {
     pub id: Value<String>,
@@ -29,10 +46,14 @@ pub struct CasState {
     pub certificate_authorities: Value<Vec<CaEntry>>,
 }
 
+/// The data source's name in the provider (`rdsca_certificate_authorities` in configurations).
+pub const NAME: &str = "certificate_authorities";
+
 pub struct CertificateAuthoritiesDataSource;
 
-pub fn schema() -> Schema {
-    let cas = computed_object_list(
+/// The fields of each element of `certificate_authorities`; [`CaEntry`] is their model.
+pub fn certificate_authorities_object() -> ObjectList {
+    ObjectList::new(
         "Every CA.",
         vec![
             (
@@ -77,13 +98,16 @@ pub fn schema() -> Schema {
                 "Whether RDS uses this CA when none is chosen.",
             ),
         ],
-    );
+    )
+}
+
+pub fn schema() -> Schema {
     block(
         "The certificate authorities RDS offers to sign DB server certificates, with their keys and algorithms.",
         vec![
             ("id", computed(AttributeType::String, "Always `certificate_authorities`.")),
             ("default_ca_identifier", computed(AttributeType::String, "The CA RDS uses when none is chosen.")),
-            ("certificate_authorities", cas),
+            ("certificate_authorities", certificate_authorities_object().attribute()),
         ],
     )
 }
@@ -103,23 +127,7 @@ impl DataSource for CertificateAuthoritiesDataSource {
         _config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let entries = CaId::ALL
-            .iter()
-            .map(|id| {
-                let ca = id.authority();
-                CaEntry {
-                    id: id.as_str().into(),
-                    key_algorithm: ca.key_algorithm.into(),
-                    key_size: ca.key_size.map(i64::from),
-                    curve: ca.curve.map(String::from),
-                    signature_algorithm: ca.signature_algorithm.into(),
-                    govcloud_signature_algorithm: ca.signature_algorithm_in("aws-us-gov").into(),
-                    automatic_rotation: ca.automatic_rotation,
-                    root_common_name_template: ca.root_common_name.into(),
-                    is_default: ca.is_default,
-                }
-            })
-            .collect();
+        let entries = CaId::ALL.iter().map(|&id| CaEntry::from(id)).collect();
         Some(CasState {
             id: Value::Value("certificate_authorities".into()),
             default_ca_identifier: Value::Value(CaId::DEFAULT.as_str().into()),

@@ -12,7 +12,7 @@ use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use super::report;
+use super::{known_set, report};
 use crate::provider_data::ProviderData;
 use crate::schema_util::{attribute, block, computed, optional_computed, strings};
 use rdsca_aws::engine::{closest_versions, effective_default, ACCOUNT_OVERRIDE, ENGINES};
@@ -36,6 +36,9 @@ pub struct EngineCaState {
     pub default_ca_source: Value<String>,
     pub ca_valid_till: Value<BTreeMap<String, Value<String>>>,
 }
+
+/// The data source's name in the provider (`rdsca_engine_ca` in configurations).
+pub const NAME: &str = "engine_ca";
 
 pub struct EngineCaDataSource {
     pub shared: Arc<ProviderData>,
@@ -65,16 +68,11 @@ pub fn schema() -> Schema {
     )
 }
 
-/// Known strings, or `None` while one is unknown or null (validate time).
-fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(String::as_str)
-}
-
 impl EngineCaState {
     /// Problems found without calling AWS: the Region, empty strings.
     fn offline_problems(&self, allow_unlisted: Option<bool>) -> (Option<Place>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let place = known(&self.region).and_then(|code| {
+        let place = known_set(&self.region).and_then(|code| {
             selection::place("region", code, allow_unlisted.unwrap_or(true))
                 .map_err(|p| problems.push(p))
                 .ok()
@@ -84,7 +82,7 @@ impl EngineCaState {
             ("engine_version", &self.engine_version),
             ("ca_identifier", &self.ca_identifier),
         ] {
-            if known(value).is_some_and(|v| v.trim().is_empty()) {
+            if known_set(value).is_some_and(|v| v.trim().is_empty()) {
                 problems.push(Problem {
                     attribute,
                     summary: format!("Empty {attribute}"),
@@ -155,8 +153,8 @@ impl DataSource for EngineCaDataSource {
         }
         let place = place?;
         let region = place.code().to_string();
-        let engine = known(&config.engine)?.trim().to_string();
-        let version = known(&config.engine_version)?.trim().to_string();
+        let engine = known_set(&config.engine)?.trim().to_string();
+        let version = known_set(&config.engine_version)?.trim().to_string();
         let api = match self.shared.rds_api() {
             Ok(api) => api,
             Err(e) => {
@@ -190,7 +188,7 @@ impl DataSource for EngineCaDataSource {
             return None;
         }
         config.ca_identifier = Value::Value(
-            known(&config.ca_identifier)
+            known_set(&config.ca_identifier)
                 .map(|c| c.trim().to_string())
                 .unwrap_or_else(|| default_id.clone()),
         );
@@ -231,7 +229,7 @@ fn check_choice(
         engine_name(found, config),
         found.engine_version
     );
-    match known(&config.ca_identifier).map(str::trim) {
+    match known_set(&config.ca_identifier).map(str::trim) {
         Some(ca) if !supported.iter().any(|s| s == ca) => {
             let mut detail = format!(
                 "{what} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {}.",
@@ -273,7 +271,7 @@ fn check_choice(
 /// The engine RDS names for `found`, else the configuration's.
 fn engine_name<'a>(found: &'a EngineVersion, config: &'a EngineCaState) -> &'a str {
     if found.engine.is_empty() {
-        known(&config.engine).unwrap_or_default()
+        known_set(&config.engine).unwrap_or_default()
     } else {
         &found.engine
     }

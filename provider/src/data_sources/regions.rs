@@ -9,7 +9,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use super::report;
-use crate::schema_util::{block, computed, computed_object_list, optional, strings};
+use crate::schema_util::{block, computed, optional, strings, ObjectList};
 use rdsca_table::selection;
 use rdsca_table::{CaId, Region};
 
@@ -25,6 +25,29 @@ pub struct RegionEntry {
     pub roots_compiled_in: bool,
 }
 
+impl From<&Region> for RegionEntry {
+    fn from(r: &Region) -> Self {
+        RegionEntry {
+            code: r.code.into(),
+            name: r.name.into(),
+            partition: r.partition.into(),
+            pem_url: r.pem_url.into(),
+            p7b_url: r.p7b_url.map(str::to_string),
+            ca_identifiers: r.cas.iter().map(|c| c.as_str().to_string()).collect(),
+            ca_availability: CaId::ALL
+                .iter()
+                .map(|&c| {
+                    (
+                        c.as_str().to_string(),
+                        r.availability(c).as_str().to_string(),
+                    )
+                })
+                .collect(),
+            roots_compiled_in: r.partition().has_known_certificates,
+        }
+    }
+}
+
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct RegionsState {
     pub partition: Value<String>,
@@ -34,50 +57,57 @@ pub struct RegionsState {
     pub regions: Value<Vec<RegionEntry>>,
 }
 
+/// The data source's name in the provider (`rdsca_regions` in configurations).
+pub const NAME: &str = "regions";
+
 pub struct RegionsDataSource;
 
+/// The fields of each element of `regions`; [`RegionEntry`] is their model.
+pub fn regions_object() -> ObjectList {
+    ObjectList::new(
+    "The matching Regions.",
+    vec![
+        (
+            "code",
+            AttributeType::String,
+            "Region code, for example `eu-west-1`.",
+        ),
+        (
+            "name",
+            AttributeType::String,
+            "Display name, for example `Europe (Ireland)`.",
+        ),
+        ("partition", AttributeType::String, "`aws`, `aws-us-gov` or `aws-cn`."),
+        (
+            "pem_url",
+            AttributeType::String,
+            "HTTPS URL of the Region's PEM bundle.",
+        ),
+        (
+            "p7b_url",
+            AttributeType::String,
+            "HTTPS URL of the Region's PKCS#7 bundle; null where none is documented (AWS China).",
+        ),
+        (
+            "ca_identifiers",
+            strings(),
+            "The CAs RDS offers in the Region.",
+        ),
+        (
+            "ca_availability",
+            AttributeType::Map(Box::new(AttributeType::String)),
+            "Every CA identifier → `offered`, `not_offered`, or `unverified` (no source confirms or rules it out; `rdsca_bundle` warns).",
+        ),
+        (
+            "roots_compiled_in",
+            AttributeType::Bool,
+            "Whether the provider holds this Region's RDS root certificates and checks downloads against them; `false` (AWS China): verified by signature alone.",
+        ),
+    ],
+)
+}
+
 pub fn schema() -> Schema {
-    let regions = computed_object_list(
-        "The matching Regions.",
-        vec![
-            (
-                "code",
-                AttributeType::String,
-                "Region code, for example `eu-west-1`.",
-            ),
-            (
-                "name",
-                AttributeType::String,
-                "Display name, for example `Europe (Ireland)`.",
-            ),
-            ("partition", AttributeType::String, "`aws`, `aws-us-gov` or `aws-cn`."),
-            (
-                "pem_url",
-                AttributeType::String,
-                "HTTPS URL of the Region's PEM bundle.",
-            ),
-            (
-                "p7b_url",
-                AttributeType::String,
-                "HTTPS URL of the Region's PKCS#7 bundle; null where none is documented (AWS China).",
-            ),
-            (
-                "ca_identifiers",
-                strings(),
-                "The CAs RDS offers in the Region.",
-            ),
-            (
-                "ca_availability",
-                AttributeType::Map(Box::new(AttributeType::String)),
-                "Every CA identifier → `offered`, `not_offered`, or `unverified` (no source confirms or rules it out; `rdsca_bundle` warns).",
-            ),
-            (
-                "roots_compiled_in",
-                AttributeType::Bool,
-                "Whether the provider holds this Region's RDS root certificates and checks downloads against them; `false` (AWS China): verified by signature alone.",
-            ),
-        ],
-    );
     block(
         "Every AWS Region the provider knows, with its CA bundle URLs and the RDS CAs it offers, sorted by code. Filter by `partition` and by `ca_identifier`.",
         vec![
@@ -85,7 +115,7 @@ pub fn schema() -> Schema {
             ("ca_identifier", optional(AttributeType::String, "Only Regions that offer this CA, for example `rds-ca-ecc384-g1`.")),
             ("id", computed(AttributeType::String, "`regions`, plus the filters.")),
             ("codes", computed(strings(), "The codes of the matching Regions.")),
-            ("regions", regions),
+            ("regions", regions_object().attribute()),
         ],
     )
 }
@@ -144,26 +174,7 @@ impl DataSource for RegionsDataSource {
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
         let (partition, ca) = filters(&config, diags)?;
-        let regions: Vec<RegionEntry> = matching(partition, ca)
-            .map(|r| RegionEntry {
-                code: r.code.into(),
-                name: r.name.into(),
-                partition: r.partition.into(),
-                pem_url: r.pem_url.into(),
-                p7b_url: r.p7b_url.map(str::to_string),
-                ca_identifiers: r.cas.iter().map(|c| c.as_str().to_string()).collect(),
-                ca_availability: CaId::ALL
-                    .iter()
-                    .map(|&c| {
-                        (
-                            c.as_str().to_string(),
-                            r.availability(c).as_str().to_string(),
-                        )
-                    })
-                    .collect(),
-                roots_compiled_in: r.partition().has_known_certificates,
-            })
-            .collect();
+        let regions: Vec<RegionEntry> = matching(partition, ca).map(RegionEntry::from).collect();
         config.id = Value::Value(format!(
             "regions/{}/{}",
             partition.unwrap_or("*"),
