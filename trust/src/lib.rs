@@ -22,7 +22,7 @@ pub mod verify;
 
 pub use certificate::{parse_bundle, roots_pem, soonest_not_after, CertificateInfo};
 pub use compiled::{compiled_bundle, CompiledBundle, NoCompiledCertificates};
-pub use material::{trust_material, MissingRoot, TrustMaterial};
+pub use material::{trust_material, truststore_aliases, MissingRoot, TrustMaterial};
 pub use service::{
     verified_content, BundleService, ContentError, ContentSettings, Origin, VerifiedBundle,
     VerifiedContent,

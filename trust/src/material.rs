@@ -31,9 +31,11 @@ pub struct TrustMaterial {
     /// In a Region: the roots of the CAs the Region offers (`database`, `both`) and the Amazon
     /// roots (`proxy`, `both`), PEM. `None` for a global set, where `roots_pem` holds them.
     pub offered_roots_pem: Option<String>,
-    /// The trust store's entries, `(alias, DER)`: the roots of `offered_roots_pem` (of
-    /// `roots_pem` for a global set). Aliases are `<region>-<ca>` for RDS roots and the
-    /// lower-cased CN for the others.
+    /// The roots a client should trust: those of `offered_roots_pem` (of `roots_pem` for a
+    /// global set); what the trust store holds.
+    pub trusted_roots: Vec<CertificateInfo>,
+    /// The trust store's entries, `(alias, DER)`: `trusted_roots` under
+    /// [`truststore_aliases`].
     pub truststore: Vec<(String, Vec<u8>)>,
     /// Things to warn about: proxy trust no source confirms in the partition.
     pub warnings: Vec<Problem>,
@@ -85,7 +87,11 @@ pub fn trust_material(
             .region
             .is_some()
             .then(|| offered.iter().map(|c| c.pem()).collect()),
-        truststore: truststore_entries(&offered),
+        truststore: truststore_aliases(offered.iter().copied())
+            .into_iter()
+            .zip(offered.iter().map(|c| c.der.clone()))
+            .collect(),
+        trusted_roots: offered.iter().map(|&c| c.clone()).collect(),
         warnings: endpoint_warning("endpoint", endpoint, selection.partition)
             .into_iter()
             .collect(),
@@ -168,26 +174,27 @@ fn offered_roots<'a>(
     })
 }
 
-/// `(alias, DER)` per root: `<region>-<ca>` for an RDS root, else the lower-cased CN; a repeated
-/// alias gets `-2`, `-3`, ...
-fn truststore_entries(roots: &[&CertificateInfo]) -> Vec<(String, Vec<u8>)> {
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
-    for c in roots {
-        let alias = match (&c.region, &c.ca_identifier) {
-            (Some(region), Some(ca)) => format!("{region}-{ca}"),
+/// Trust store aliases, the one rule for every front end: `<region>-<CA id>` for an RDS root, the
+/// CN lower-cased for anything else (Amazon roots, intermediates); `-2`, `-3`, ... after a name
+/// already taken (Java compares aliases without regard to case).
+pub fn truststore_aliases<'a>(
+    certificates: impl IntoIterator<Item = &'a CertificateInfo>,
+) -> Vec<String> {
+    let mut aliases: Vec<String> = Vec::new();
+    for c in certificates {
+        let base = match (&c.region, &c.ca_identifier, c.is_root) {
+            (Some(region), Some(ca), true) => format!("{region}-{ca}"),
             _ => c.common_name.to_lowercase(),
         };
-        let alias = match entries
-            .iter()
-            .filter(|(a, _)| a.starts_with(&alias))
-            .count()
-        {
-            0 => alias,
-            n => format!("{alias}-{}", n + 1),
-        };
-        entries.push((alias, c.der.clone()));
+        let mut alias = base.clone();
+        let mut n = 1;
+        while aliases.iter().any(|a| a.eq_ignore_ascii_case(&alias)) {
+            n += 1;
+            alias = format!("{base}-{n}");
+        }
+        aliases.push(alias);
     }
-    entries
+    aliases
 }
 
 #[cfg(test)]
@@ -387,12 +394,30 @@ mod tests {
     }
 
     #[test]
+    fn aliases_never_collide() {
+        let m = material(Some("us-gov-west-1"), None, Endpoint::Both);
+        let aliases = truststore_aliases(&m.certificates);
+        assert_eq!(aliases[0], "us-gov-west-1-rds-ca-rsa2048-g1");
+        assert_eq!(aliases[3], "amazon rds us-gov-west-1 rsa2048 g1");
+        assert_eq!(aliases[5], "amazon root ca 1");
+        let mut twice = m.certificates.clone();
+        twice.extend(m.certificates.iter().cloned());
+        let aliases = truststore_aliases(&twice);
+        assert_eq!(aliases[10], "us-gov-west-1-rds-ca-rsa2048-g1-2");
+        let mut unique = aliases.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 20);
+    }
+
+    #[test]
     fn the_pkcs12_store_holds_the_entries() {
         use p12_keystore::{KeyStore, KeyStoreEntry, Pkcs12ImportPolicy};
         let m = material(Some("eu-central-1"), None, Endpoint::Both);
         let p12 = m.pkcs12(None, "changeit").unwrap();
         let store = KeyStore::from_pkcs12(&p12, "changeit", Pkcs12ImportPolicy::Strict).unwrap();
         assert_eq!(store.entries_len(), 8);
+        assert_eq!(m.trusted_roots.len(), 8);
         for (alias, der) in &m.truststore {
             match store.entry(alias) {
                 Some(KeyStoreEntry::Certificate(c)) => assert_eq!(c.as_der(), der.as_slice()),
