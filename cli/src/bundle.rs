@@ -1,8 +1,10 @@
 //! `rdsca bundle`: trust material for database clients, from the RDS certificates compiled into
 //! rdsca (checked when it was built; no network), or with `--download` from the bundle AWS (or a
 //! mirror) serves, through the provider's verified, pinned and cached path
-//! (`rdsca_trust::BundleService`). The choice of certificates is [`select_material`]; writing them
-//! as PEM, PKCS#7 or a Java PKCS#12 trust store is [`encode`].
+//! (`rdsca_trust::BundleService`). The choice of certificates is [`select_material`], on the
+//! core's `rdsca_trust::trust_material` (the same answer as `data "rdsca_bundle"`, for the
+//! database's endpoints, RDS Proxy or both); writing them as PEM, PKCS#7 or a Java PKCS#12 trust
+//! store is [`encode`].
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -11,10 +13,13 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use der::Encode as _;
 
-use rdsca_table::selection::{select, Selection};
-use rdsca_table::{CaId, Partition};
+use rdsca_table::selection::{select, Problem, Selection};
+use rdsca_table::{CaId, Endpoint, Partition};
 use rdsca_trust::cache::{default_cache_dir, CacheSettings};
-use rdsca_trust::{compiled_bundle, CertificateInfo, ContentSettings, Finding, Origin};
+use rdsca_trust::{
+    compiled_bundle, trust_material, truststore_aliases, CertificateInfo, ContentSettings, Finding,
+    Origin,
+};
 
 use crate::{CliError, Outcome};
 
@@ -32,11 +37,23 @@ Examples:
        -Djavax.net.ssl.trustStorePassword=changeit ...
   rdsca bundle --region eu-west-1 --download              # AWS's current bundle, verified first
   rdsca bundle --partition aws-cn --download --select all # AWS China: no compiled-in copy exists
+  rdsca bundle --region eu-west-1 --endpoint proxy > proxy-roots.pem   # RDS Proxy: the Amazon roots
+  rdsca bundle --region eu-west-1 --endpoint both --format pkcs12 \
+    --password-env RDS_TRUSTSTORE_PASSWORD --out db-trust.p12  # database and proxy, one store
 
 What is chosen (--select): `root`, the one root the database's CA (--ca) chains to in --region (the
 default with --region); `offered`, the roots of the CAs RDS offers in --region, a trust store that keeps
 working when the database changes CA (with --partition: every root); `all`, every certificate of the
 set, GovCloud intermediates included (the default with --partition).
+
+Which endpoint the client connects to (--endpoint): `database` (the default), the database's own
+endpoints, whose certificates the RDS CA issues; `proxy`, an RDS Proxy endpoint (or Aurora Serverless
+v1), whose ACM certificate chains to the Amazon Trust Services roots (Amazon Root CA 1 to 4, Starfield
+Services Root Certificate Authority - G2, compiled in): no RDS certificate is used, so there is no
+single root (`--select offered`, the default with proxy, gives the Amazon roots) and --download has
+nothing to fetch; `both`, one trust store for both: the RDS roots, then the Amazon roots (`offered` is
+the default). Outside the commercial partition no source confirms the Amazon roots for RDS Proxy: a
+warning on standard error, and the roots are written.
 
 The same inputs give the same PEM and PKCS#7 bytes. A PKCS#12 file carries random salts, so two runs
 give different bytes holding the same certificates under the same aliases (`<region>-<CA id>`), unless
@@ -51,8 +68,9 @@ against an issuer in the bundle, and no certificate may claim a Region and CA wh
 another. The cache (default $XDG_CACHE_HOME/terraform-provider-rdsca, shared with the provider) serves a
 copy for a day and revalidates it afterwards.
 
-Exit status: 0 when the material was written; 1 for a bad argument, a CA not offered in the Region, a
-password problem, a download that failed or failed verification, or an output that cannot be written.";
+Exit status: 0 when the material was written; 1 for a bad argument (an unknown --endpoint, --select
+root or --download with --endpoint proxy), a CA not offered in the Region, a password problem, a
+download that failed or failed verification, or an output that cannot be written.";
 
 /// Which certificates of the set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -89,9 +107,12 @@ pub struct BundleArgs {
     /// The CA the database uses (`ca_cert_identifier`); must be offered in --region. Default: the RDS default CA.
     #[arg(long, value_name = "CA", value_parser = parse_ca)]
     pub ca: Option<CaId>,
-    /// Which certificates: the CA's root, the offered roots, or all. Default: `root` with --region, `all` with --partition.
+    /// Which certificates: the CA's root, the offered roots, or all. Default: `root` with --region (`offered` with --endpoint proxy or both), `all` with --partition.
     #[arg(long, value_enum)]
     pub select: Option<Select>,
+    /// The endpoint the client connects to: `database`, `proxy` (RDS Proxy: the Amazon Trust Services roots) or `both`.
+    #[arg(long, value_name = "ENDPOINT", value_parser = parse_endpoint, default_value = "database")]
+    pub endpoint: Endpoint,
     /// Output format.
     #[arg(long, value_enum, default_value_t = BundleFormat::Pem)]
     pub format: BundleFormat,
@@ -138,6 +159,10 @@ fn parse_ca(id: &str) -> Result<CaId, String> {
     id.parse::<CaId>().map_err(|u| u.detail())
 }
 
+fn parse_endpoint(name: &str) -> Result<Endpoint, String> {
+    name.parse::<Endpoint>().map_err(|u| u.detail())
+}
+
 fn parse_sha256(pin: &str) -> Result<String, String> {
     let pin = pin.trim();
     if pin.len() == 64 && pin.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -165,24 +190,29 @@ pub struct Material {
     pub certificates: Vec<CertificateInfo>,
     /// `the compiled-in set of eu-west-1`, or the URL a download came from.
     pub origin: String,
+    /// What to warn of: Amazon roots no source confirms for RDS Proxy in the partition.
+    pub warnings: Vec<Problem>,
 }
 
-/// The certificates `select` picks for `selection`, from the compiled-in set (`downloaded` is
-/// `None`) or from a downloaded, verified bundle. The same answer as `data "rdsca_bundle"`:
-/// `root` is its `root_pem`, `offered` its `offered_roots_pem` (for a partition, every root, as
-/// its trust store holds), `all` its `certificates`.
-///
-/// Kept in this one function so that the core's `rdsca_trust::material` replaces it whole; the
-/// RDS Proxy endpoint choice (`--endpoint`) will arrive with it and changes only `Select::Root`
-/// and `Select::Offered` (a proxy chains to the Amazon Trust Services roots).
+/// The certificates `select` picks for `selection` and `endpoint`, from the compiled-in set
+/// (`downloaded` is `None`) or from a downloaded, verified bundle, by `rdsca_trust::trust_material`:
+/// the same answer as `data "rdsca_bundle"`. `root` is its `root_pem`, `offered` its
+/// `offered_roots_pem` (for a partition, every root, as its trust store holds), `all` its
+/// `certificates`.
 pub fn select_material(
     selection: &Selection,
     select: Select,
+    endpoint: Endpoint,
     downloaded: Option<(&str, &[CertificateInfo])>,
 ) -> Result<Material, String> {
     let compiled;
     let (origin, certificates) = match downloaded {
         Some((url, certificates)) => (url.to_string(), certificates),
+        // A proxy's roots are the Amazon ones: no RDS set to read.
+        None if !endpoint.needs_rds_roots() => (
+            "the compiled-in Amazon Trust Services roots".to_string(),
+            &[][..],
+        ),
         None => {
             let region = selection.region.as_ref().map(|r| r.code());
             compiled = compiled_bundle(selection.partition.id, region).map_err(|e| {
@@ -197,48 +227,22 @@ pub fn select_material(
             )
         }
     };
-    let in_region = |c: &CertificateInfo| {
-        selection
-            .region
-            .as_ref()
-            .is_none_or(|r| c.region.as_deref() == Some(r.code()))
-    };
+    if select == Select::Root && selection.region.is_none() {
+        return Err(format!(
+            "--select root needs --region: {} has a root of {} in every Region. Use --select offered for every root of the partition, or --select all.",
+            selection.partition.id, selection.ca
+        ));
+    }
+    if select == Select::Root && endpoint == Endpoint::Proxy {
+        return Err("--select root with --endpoint proxy: an RDS Proxy endpoint has no single root (its ACM certificate chains to one of the Amazon Trust Services roots). Use --select offered.".to_string());
+    }
+    let material =
+        trust_material(selection, endpoint, &origin, certificates).map_err(|e| e.to_string())?;
     let chosen: Vec<CertificateInfo> = match select {
-        Select::All => certificates.to_vec(),
-        Select::Offered => certificates
-            .iter()
-            .filter(|c| {
-                c.is_root
-                    && in_region(c)
-                    && (selection.region.is_none()
-                        || c.ca_identifier.as_deref().is_some_and(|ca| {
-                            selection.available_cas().iter().any(|o| o.as_str() == ca)
-                        }))
-            })
-            .cloned()
-            .collect(),
-        Select::Root => {
-            let Some(place) = &selection.region else {
-                return Err(format!(
-                    "--select root needs --region: {} has a root of {} in every Region. Use --select offered for every root of the partition, or --select all.",
-                    selection.partition.id, selection.ca
-                ));
-            };
-            let ca = selection.ca.as_str();
-            let root = certificates
-                .iter()
-                .find(|c| c.is_root && c.ca_identifier.as_deref() == Some(ca) && in_region(c));
-            match root {
-                Some(root) => vec![root.clone()],
-                None => {
-                    return Err(format!(
-                        "{origin} holds {} certificate(s), none of them the root \"{}\": a client trusting it could not verify a database that uses {ca}.",
-                        certificates.len(),
-                        selection.ca.authority().root_common_name_in(place.code())
-                    ))
-                }
-            }
-        }
+        Select::All => material.certificates,
+        Select::Offered => material.trusted_roots,
+        // `database` and `both` in a Region always have it (checked above and by trust_material).
+        Select::Root => material.root.into_iter().collect(),
     };
     if chosen.is_empty() {
         return Err(format!(
@@ -249,6 +253,7 @@ pub fn select_material(
     Ok(Material {
         certificates: chosen,
         origin,
+        warnings: material.warnings,
     })
 }
 
@@ -294,27 +299,6 @@ pub fn encode(
                 .map_err(|e| e.to_string())
         }
     }
-}
-
-/// Trust store aliases: `<region>-<CA id>` for an RDS root, as the provider's
-/// `truststore_pkcs12` names them; the CN, lower-cased, for anything else; `-2`, `-3`, ... after a
-/// name already taken.
-fn truststore_aliases(certificates: &[CertificateInfo]) -> Vec<String> {
-    let mut aliases: Vec<String> = Vec::with_capacity(certificates.len());
-    for c in certificates {
-        let base = match (&c.region, &c.ca_identifier, c.is_root) {
-            (Some(region), Some(ca), true) => format!("{region}-{ca}"),
-            _ => c.common_name.to_lowercase(),
-        };
-        let mut alias = base.clone();
-        let mut n = 1;
-        while aliases.iter().any(|a| a.eq_ignore_ascii_case(&alias)) {
-            n += 1;
-            alias = format!("{base}-{n}");
-        }
-        aliases.push(alias);
-    }
-    aliases
 }
 
 /// A degenerate CMS SignedData (RFC 5652 §5; certificates only, no signer), DER: what `.p7b`
@@ -411,11 +395,18 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write) -> Result<Outcome, CliError> 
     for warning in &selection.warnings {
         eprintln!("rdsca: warning: {}: {}", warning.summary, warning.detail);
     }
-    let chosen = args.select.unwrap_or(if selection.region.is_some() {
-        Select::Root
-    } else {
-        Select::All
-    });
+    let chosen = args
+        .select
+        .unwrap_or(match (&selection.region, args.endpoint) {
+            (None, _) => Select::All,
+            (Some(_), Endpoint::Database) => Select::Root,
+            (Some(_), _) => Select::Offered,
+        });
+    if args.download && !args.endpoint.needs_rds_roots() {
+        return Err(CliError::BadInput(
+            "--download with --endpoint proxy: an RDS Proxy endpoint uses no RDS bundle (its ACM certificate chains to the Amazon Trust Services roots, compiled into rdsca). Use --endpoint both to add the downloaded RDS roots, or leave out --download.".into(),
+        ));
+    }
     let password = password(args)?;
     if args.format == BundleFormat::Pkcs12 && password.is_none() {
         return Err(CliError::BadInput(
@@ -436,12 +427,16 @@ pub fn run(args: &BundleArgs, out: &mut dyn Write) -> Result<Outcome, CliError> 
         select_material(
             &selection,
             chosen,
+            args.endpoint,
             Some((&bundle.url, bundle.certificates())),
         )
     } else {
-        select_material(&selection, chosen, None)
+        select_material(&selection, chosen, args.endpoint, None)
     }
     .map_err(CliError::BadInput)?;
+    for warning in &material.warnings {
+        eprintln!("rdsca: warning: {}: {}", warning.summary, warning.detail);
+    }
     let bytes = encode(
         &material,
         args.format,
@@ -550,11 +545,12 @@ mod tests {
     #[test]
     fn root_is_the_cas_root_in_the_region() {
         let s = selection(Some("eu-west-1"), None, Some("rds-ca-ecc384-g1"));
-        let m = select_material(&s, Select::Root, None).unwrap();
+        let m = select_material(&s, Select::Root, Endpoint::Database, None).unwrap();
         assert_eq!(names(&m), ["Amazon RDS eu-west-1 Root CA ECC384 G1"]);
         let default = select_material(
             &selection(Some("eu-west-1"), None, None),
             Select::Root,
+            Endpoint::Database,
             None,
         )
         .unwrap();
@@ -566,9 +562,9 @@ mod tests {
         // eu-central-2 offers rds-ca-rsa2048-g1 only (the README's example), yet its compiled-in
         // set holds the roots of all three.
         let s = selection(Some("eu-central-2"), None, None);
-        let all = select_material(&s, Select::All, None).unwrap();
+        let all = select_material(&s, Select::All, Endpoint::Database, None).unwrap();
         assert_eq!(all.certificates.len(), 3);
-        let offered = select_material(&s, Select::Offered, None).unwrap();
+        let offered = select_material(&s, Select::Offered, Endpoint::Database, None).unwrap();
         assert_eq!(
             names(&offered),
             ["Amazon RDS eu-central-2 Root CA RSA2048 G1"]
@@ -578,24 +574,30 @@ mod tests {
     #[test]
     fn a_partition_offers_every_root_and_has_no_single_root() {
         let s = selection(None, Some("aws-us-gov"), None);
-        let all = select_material(&s, Select::All, None).unwrap();
-        let offered = select_material(&s, Select::Offered, None).unwrap();
+        let all = select_material(&s, Select::All, Endpoint::Database, None).unwrap();
+        let offered = select_material(&s, Select::Offered, Endpoint::Database, None).unwrap();
         assert!(all.certificates.len() > offered.certificates.len());
         assert!(offered.certificates.iter().all(|c| c.is_root));
-        let e = select_material(&s, Select::Root, None).unwrap_err();
+        let e = select_material(&s, Select::Root, Endpoint::Database, None).unwrap_err();
         assert!(e.starts_with("--select root needs --region"), "{e}");
-        let china =
-            select_material(&selection(None, Some("aws-cn"), None), Select::All, None).unwrap_err();
+        let china = select_material(
+            &selection(None, Some("aws-cn"), None),
+            Select::All,
+            Endpoint::Database,
+            None,
+        )
+        .unwrap_err();
         assert!(china.contains("Use --download"), "{china}");
     }
 
     #[test]
     fn downloaded_certificates_are_chosen_by_the_same_rule() {
         let s = selection(Some("us-east-1"), None, Some("rds-ca-rsa4096-g1"));
-        let compiled = select_material(&s, Select::All, None).unwrap();
+        let compiled = select_material(&s, Select::All, Endpoint::Database, None).unwrap();
         let from_url = select_material(
             &s,
             Select::Root,
+            Endpoint::Database,
             Some(("https://mirror/x.pem", &compiled.certificates)),
         )
         .unwrap();
@@ -604,21 +606,53 @@ mod tests {
             names(&from_url),
             ["Amazon RDS us-east-1 Root CA RSA4096 G1"]
         );
-        let e = select_material(&s, Select::Root, Some(("https://mirror/x.pem", &[]))).unwrap_err();
-        assert_eq!(e, "https://mirror/x.pem holds 0 certificate(s), none of them the root \"Amazon RDS us-east-1 Root CA RSA4096 G1\": a client trusting it could not verify a database that uses rds-ca-rsa4096-g1.");
+        let e = select_material(
+            &s,
+            Select::Root,
+            Endpoint::Database,
+            Some(("https://mirror/x.pem", &[])),
+        )
+        .unwrap_err();
+        assert_eq!(e, "https://mirror/x.pem holds 0 certificate(s), none of them the root \"Amazon RDS us-east-1 Root CA RSA4096 G1\". A client trusting this bundle could not verify a database that uses rds-ca-rsa4096-g1.");
     }
 
     #[test]
-    fn aliases_follow_the_providers_and_never_collide() {
-        let s = selection(Some("us-gov-west-1"), None, None);
-        let m = select_material(&s, Select::All, None).unwrap();
-        let aliases = truststore_aliases(&m.certificates);
-        assert_eq!(aliases[0], "us-gov-west-1-rds-ca-rsa2048-g1");
-        assert_eq!(aliases[3], "amazon rds us-gov-west-1 rsa2048 g1");
-        let mut unique = aliases.clone();
-        unique.sort();
-        unique.dedup();
-        assert_eq!(unique.len(), aliases.len());
+    fn proxy_and_both_add_the_amazon_roots() {
+        let s = selection(Some("eu-west-1"), None, None);
+        let proxy = select_material(&s, Select::Offered, Endpoint::Proxy, None).unwrap();
+        assert_eq!(
+            names(&proxy),
+            [
+                "Amazon Root CA 1",
+                "Amazon Root CA 2",
+                "Amazon Root CA 3",
+                "Amazon Root CA 4",
+                "Starfield Services Root Certificate Authority - G2"
+            ]
+        );
+        assert!(proxy.warnings.is_empty());
+        let both = select_material(&s, Select::Offered, Endpoint::Both, None).unwrap();
+        assert_eq!(
+            names(&both)[..3],
+            [
+                "Amazon RDS eu-west-1 Root CA RSA2048 G1",
+                "Amazon RDS eu-west-1 Root CA RSA4096 G1",
+                "Amazon RDS eu-west-1 Root CA ECC384 G1"
+            ]
+        );
+        assert_eq!(both.certificates[3..], proxy.certificates[..]);
+        let e = select_material(&s, Select::Root, Endpoint::Proxy, None).unwrap_err();
+        assert!(e.contains("no single root"), "{e}");
+        let root = select_material(&s, Select::Root, Endpoint::Both, None).unwrap();
+        assert_eq!(names(&root), ["Amazon RDS eu-west-1 Root CA RSA2048 G1"]);
+        // AWS China: no compiled-in RDS set, yet the Amazon roots, with a warning.
+        let china = selection(Some("cn-north-1"), None, None);
+        let m = select_material(&china, Select::Offered, Endpoint::Proxy, None).unwrap();
+        assert_eq!(m.certificates.len(), 5);
+        assert_eq!(
+            m.warnings[0].summary,
+            "RDS Proxy trust is unverified in aws-cn"
+        );
     }
 
     #[test]

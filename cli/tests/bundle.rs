@@ -649,3 +649,121 @@ fn a_ca_the_table_cannot_confirm_is_written_with_a_warning() {
         "{err}"
     );
 }
+
+/// `--endpoint`: RDS Proxy's Amazon Trust Services roots (`proxy`), or the RDS roots and then the
+/// Amazon roots in one store (`both`), chosen by the core's `trust_material` like the provider's.
+#[test]
+fn the_endpoint_choice_gives_the_amazon_roots_alone_or_after_the_rds_roots() {
+    let mut amazon: Vec<String> = rdsca_table::AMAZON_TRUST_ROOTS
+        .iter()
+        .map(|r| r.sha256.to_string())
+        .collect();
+    amazon.sort();
+    let proxy = run(&["bundle", "--region", "eu-west-1", "--endpoint", "proxy"]);
+    assert_eq!(fingerprints(ok(&proxy)), amazon);
+    assert!(proxy.stderr.is_empty(), "{}", text(&proxy.stderr));
+
+    let database = run(&["bundle", "--region", "eu-west-1", "--select", "offered"]);
+    let both = run(&["bundle", "--region", "eu-west-1", "--endpoint", "both"]);
+    let both_pem = text(ok(&both));
+    assert!(
+        both_pem.starts_with(&text(ok(&database))),
+        "the RDS roots first"
+    );
+    let mut want: Vec<String> = fingerprints(ok(&database));
+    want.extend(amazon.iter().cloned());
+    want.sort();
+    assert_eq!(fingerprints(both_pem.as_bytes()), want);
+
+    // The Java trust store of `both`, as keytool lists it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db-trust.p12");
+    let out = rdsca()
+        .args([
+            "bundle",
+            "--region",
+            "eu-west-1",
+            "--endpoint",
+            "both",
+            "--format",
+            "pkcs12",
+            "--password-env",
+            "RDSCA_TEST_PW",
+            "--out",
+        ])
+        .arg(&path)
+        .env("RDSCA_TEST_PW", PASSWORD)
+        .output()
+        .unwrap();
+    ok(&out);
+    let entries = keytool_list(&path, PASSWORD);
+    assert_eq!(entries.len(), 3 + 5);
+    assert!(entries
+        .iter()
+        .all(|(_, kind, _)| kind == "trustedCertEntry"));
+    let aliases: Vec<&str> = entries.iter().map(|(a, _, _)| a.as_str()).collect();
+    for alias in [
+        "eu-west-1-rds-ca-rsa2048-g1",
+        "amazon root ca 1",
+        "starfield services root certificate authority - g2",
+    ] {
+        assert!(aliases.contains(&alias), "{aliases:?}");
+    }
+
+    // GovCloud: the roots, with the table's warning on standard error.
+    let gov = run(&["bundle", "--region", "us-gov-west-1", "--endpoint", "proxy"]);
+    assert_eq!(fingerprints(ok(&gov)), amazon);
+    let err = text(&gov.stderr);
+    assert!(
+        err.starts_with("rdsca: warning: RDS Proxy trust is unverified in aws-us-gov: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_endpoint_choice_is_exit_1_with_what_is_allowed() {
+    let fails = |args: &[&str], want: &str| {
+        let out = run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+        let err = text(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+    };
+    fails(
+        &["bundle", "--region", "eu-west-1", "--endpoint", "prxy"],
+        "Did you mean \"proxy\"? Allowed values: both, database, proxy.",
+    );
+    fails(
+        &[
+            "bundle",
+            "--region",
+            "eu-west-1",
+            "--endpoint",
+            "proxy",
+            "--select",
+            "root",
+        ],
+        "no single root",
+    );
+    fails(
+        &[
+            "bundle",
+            "--region",
+            "eu-west-1",
+            "--endpoint",
+            "proxy",
+            "--download",
+        ],
+        "--download with --endpoint proxy",
+    );
+    let help = text(ok(&run(&["bundle", "--help"])));
+    assert!(
+        help.contains("--endpoint proxy > proxy-roots.pem"),
+        "{help}"
+    );
+}
