@@ -128,9 +128,15 @@ pub struct RdsApi {
 impl RdsApi {
     /// Cheap: no file is read and no request sent until the first call.
     pub fn new(http: &HttpSettings, settings: AwsSettings) -> Result<RdsApi, RdsError> {
+        // The Region endpoints are https://; an `AWS_ENDPOINT_URL(_RDS)` the user sets may be
+        // plain http (a local endpoint), as the AWS SDKs allow.
+        let http = HttpSettings {
+            allow_insecure_http: true,
+            ..http.clone()
+        };
         Ok(RdsApi {
-            http: rdsca_http::client(http, Redirects::None)?,
-            retry: RetryPolicy::from(http),
+            http: rdsca_http::client(&http, Redirects::None)?,
+            retry: RetryPolicy::from(&http),
             settings,
             provider: Default::default(),
             credentials: Default::default(),
