@@ -6,8 +6,8 @@
 //!
 //! One fake serves several Regions of one account ([`Fleet`]): a request must carry a SigV4
 //! `Authorization` header (`AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/rds/aws4_request,
-//! ...`) and its credential scope's Region picks the Region's data; the signature itself is not
-//! verified. Faults can be injected per Region and action ([`Fault`]); every request is
+//! ...`) and its credential scope's Region picks the Region's data; the signature is verified
+//! only for the access keys a test registers ([`FakeRds::require_signatures`]). Faults can be injected per Region and action ([`Fault`]); every request is
 //! recorded and counted per Region and action. `GET /credentials` answers container credentials
 //! (`AWS_CONTAINER_CREDENTIALS_FULL_URI`). The server runs on its own thread and stops when
 //! dropped. [`generate`] builds a realistic fleet of any size, deterministically.
@@ -19,6 +19,7 @@ mod answers;
 pub mod generate;
 mod query;
 mod records;
+mod signature;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -36,11 +37,14 @@ pub use records::*;
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
     pub headers: HashMap<String, String>,
     /// Query API parameters (form body and query string).
     pub params: HashMap<String, String>,
     /// `(access key id, region, service)` of the Authorization header's credential scope.
     pub scope: Option<(String, String, String)>,
+    pub body: String,
 }
 
 impl Request {
@@ -69,6 +73,8 @@ struct State {
     faults: HashMap<(String, String), Fault>,
     counts: BTreeMap<(String, String), usize>,
     log: Vec<Request>,
+    /// Access key → secret, when signatures are checked.
+    secrets: Option<HashMap<String, String>>,
 }
 
 pub struct FakeRds {
@@ -100,6 +106,7 @@ impl FakeRds {
             faults: HashMap::new(),
             counts: BTreeMap::new(),
             log: Vec::new(),
+            secrets: None,
         }));
         let thread_state = state.clone();
         let server = Loopback::serve("rdsca-rds-fake", move |tcp, _| {
@@ -140,6 +147,18 @@ impl FakeRds {
         lock(&self.state)
             .faults
             .insert((region.to_string(), action.to_string()), fault);
+    }
+
+    /// From now on, only these `(access key, secret)` pairs are accepted, and every request's
+    /// signature is checked: an unknown key is `InvalidClientTokenId`, a wrong signature
+    /// `SignatureDoesNotMatch` (both HTTP 403, as AWS answers).
+    pub fn require_signatures(&self, credentials: &[(&str, &str)]) {
+        lock(&self.state).secrets = Some(
+            credentials
+                .iter()
+                .map(|(k, s)| (k.to_string(), s.to_string()))
+                .collect(),
+        );
     }
 
     pub fn clear_faults(&self) {
@@ -259,11 +278,14 @@ async fn handle(
     }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let mut params = HashMap::new();
+    let body = String::from_utf8_lossy(&body).into_owned();
     parse_form(query, &mut params);
-    parse_form(&String::from_utf8_lossy(&body), &mut params);
+    parse_form(&body, &mut params);
     let request = Request {
         method,
         path: path.to_string(),
+        query: query.to_string(),
+        body,
         scope: headers.get("authorization").and_then(|a| scope(a)),
         headers,
         params,
@@ -323,7 +345,7 @@ fn respond(state: &mut State, request: &Request, request_id: &str) -> (u16, &'st
             request_id,
         );
     };
-    let Some((_, region, service)) = &request.scope else {
+    let Some((access_key, region, service)) = &request.scope else {
         return error(
             ApiError::sender(
                 400,
@@ -357,6 +379,21 @@ fn respond(state: &mut State, request: &Request, request_id: &str) -> (u16, &'st
             ApiError::sender(400, "IncompleteSignature", "Missing X-Amz-Date"),
             request_id,
         );
+    }
+    if let Some(secrets) = &state.secrets {
+        let Some(secret) = secrets.get(access_key) else {
+            return error(
+                ApiError::sender(
+                    403,
+                    "InvalidClientTokenId",
+                    "The security token included in the request is invalid.",
+                ),
+                request_id,
+            );
+        };
+        if let Err(e) = signature::verify(request, access_key, secret) {
+            return error(e, request_id);
+        }
     }
     let Some(action) = request.action() else {
         return error(

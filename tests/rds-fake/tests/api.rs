@@ -18,6 +18,7 @@ const NS: &str = "http://rds.amazonaws.com/doc/2014-10-31/";
 struct Client {
     url: String,
     http: reqwest::Client,
+    credentials: aws_credential_types::Credentials,
 }
 
 /// An answer: HTTP status and body.
@@ -67,9 +68,20 @@ fn form(params: &[(&str, &str)]) -> String {
 
 impl Client {
     fn new(fake: &FakeRds) -> Client {
+        Client::with_credentials(fake, "AKIDFLEET", "fleet-secret", None)
+    }
+
+    fn with_credentials(fake: &FakeRds, key: &str, secret: &str, token: Option<&str>) -> Client {
         Client {
             url: fake.url(),
             http: reqwest::Client::new(),
+            credentials: aws_credential_types::Credentials::new(
+                key,
+                secret,
+                token.map(str::to_string),
+                None,
+                "test",
+            ),
         }
     }
 
@@ -79,9 +91,7 @@ impl Client {
         all.extend_from_slice(params);
         let body = form(&all);
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        let identity =
-            aws_credential_types::Credentials::new("AKIDFLEET", "fleet-secret", None, None, "test")
-                .into();
+        let identity = self.credentials.clone().into();
         let signing = aws_sigv4::sign::v4::SigningParams::builder()
             .identity(&identity)
             .region(region)
@@ -1050,4 +1060,79 @@ async fn the_single_region_fake_of_the_engine_check_still_answers() {
         .unwrap();
     assert_eq!(unsigned.status().as_u16(), 403);
     assert_eq!(fake.request_count(), 7);
+}
+
+#[tokio::test]
+async fn signatures_are_checked_for_registered_keys() {
+    let fake = FakeRds::start_fleet(generate::fleet(&FleetSpec::new(30, NOW)));
+    // Before any key is registered, only the scope is read.
+    let stranger = Client::with_credentials(&fake, "AKIDSTRANGER", "whatever", None);
+    assert_eq!(
+        stranger
+            .call("eu-west-1", "DescribeDBInstances", &[])
+            .await
+            .status,
+        200
+    );
+
+    fake.require_signatures(&[("AKIDFLEET", "fleet-secret"), ("ASIATEMP", "temp-secret")]);
+    let client = Client::new(&fake);
+    let filtered = [
+        ("MaxRecords", "20"),
+        ("Filters.Filter.1.Name", "engine"),
+        ("Filters.Filter.1.Values.Value.1", "aurora-mysql"),
+    ];
+    let answer = client
+        .call("us-east-1", "DescribeDBInstances", &filtered)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let temporary =
+        Client::with_credentials(&fake, "ASIATEMP", "temp-secret", Some("session/token+="));
+    let answer = temporary.call("eu-west-1", "DescribeDBClusters", &[]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+
+    let wrong = Client::with_credentials(&fake, "AKIDFLEET", "not-the-secret", None);
+    let e = wrong
+        .call("eu-west-1", "DescribeDBInstances", &[])
+        .await
+        .error();
+    assert_eq!((e.0, e.2.as_str()), (403, "SignatureDoesNotMatch"));
+    assert!(
+        e.3.starts_with("The request signature we calculated does not match"),
+        "{}",
+        e.3
+    );
+    let e = stranger
+        .call("eu-west-1", "DescribeDBInstances", &[])
+        .await
+        .error();
+    assert_eq!(
+        e,
+        (
+            403,
+            "Sender".into(),
+            "InvalidClientTokenId".into(),
+            "The security token included in the request is invalid.".into()
+        )
+    );
+    // A body changed after signing: the signature covers it.
+    let signed = client.call("eu-west-1", "DescribeDBInstances", &[]).await;
+    assert_eq!(signed.status, 200);
+    let last = fake.requests().pop().unwrap();
+    let mut tampered = reqwest::Client::new().post(fake.url()).body(
+        last.body
+            .replace("DescribeDBInstances", "DescribeDBClusters"),
+    );
+    for (name, value) in &last.headers {
+        if !matches!(name.as_str(), "content-length" | "host") {
+            tampered = tampered.header(name, value);
+        }
+    }
+    let answer = tampered.send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 403);
+    let body = answer.text().await.unwrap();
+    assert!(
+        body.contains("<Code>SignatureDoesNotMatch</Code>"),
+        "{body}"
+    );
 }
