@@ -288,6 +288,15 @@ pub fn describe_db_instances(
     Ok(document(ACTION, request_id, &x.0, next))
 }
 
+/// The master user RDS's console proposes for the engine.
+fn master_username(engine: &str) -> &'static str {
+    if engine.contains("postgres") {
+        "postgres"
+    } else {
+        "admin"
+    }
+}
+
 fn instance(x: &mut Xml, i: &DbInstance) {
     let aurora = i.engine.starts_with("aurora");
     x.open("DBInstance")
@@ -295,7 +304,7 @@ fn instance(x: &mut Xml, i: &DbInstance) {
         .text("DBInstanceClass", &i.class)
         .text("Engine", &i.engine)
         .text("DBInstanceStatus", &i.status)
-        .text("MasterUsername", if aurora { "postgres" } else { "admin" })
+        .text("MasterUsername", master_username(&i.engine))
         .open("Endpoint")
         .text("Address", &i.address)
         .text("Port", i.port)
@@ -407,7 +416,7 @@ fn cluster(x: &mut Xml, c: &DbCluster) {
         .text("Engine", &c.engine)
         .text("EngineVersion", &c.engine_version)
         .text("Port", c.port)
-        .text("MasterUsername", "admin")
+        .text("MasterUsername", master_username(&c.engine))
         .text("PreferredBackupWindow", "03:00-03:30")
         .text("PreferredMaintenanceWindow", "sun:05:00-sun:05:30")
         .open("DBClusterMembers");
