@@ -1136,3 +1136,60 @@ async fn signatures_are_checked_for_registered_keys() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_fleet_of_2000_over_4_regions_is_listed_concurrently() {
+    let fleet = generate::fleet(&FleetSpec::new(2000, NOW));
+    assert_eq!(fleet.database_count(), 2000);
+    let fake = FakeRds::start_fleet(fleet.clone());
+    let client = std::sync::Arc::new(Client::new(&fake));
+    let started = std::time::Instant::now();
+    let mut listings = tokio::task::JoinSet::new();
+    for region in fleet.regions.keys() {
+        for (action, list, id) in [
+            ("DescribeDBInstances", "DBInstances", "DBInstanceArn"),
+            ("DescribeDBClusters", "DBClusters", "DBClusterArn"),
+            (
+                "DescribePendingMaintenanceActions",
+                "PendingMaintenanceActions",
+                "ResourceIdentifier",
+            ),
+        ] {
+            let (client, region) = (client.clone(), region.clone());
+            listings.spawn(async move {
+                let walk = client.walk(&region, action, &[], list, id).await;
+                (region, action, walk.ids())
+            });
+        }
+    }
+    let mut seen = BTreeMap::new();
+    while let Some(done) = listings.join_next().await {
+        let (region, action, ids) = done.expect("listing task");
+        seen.insert((region, action.to_string()), ids);
+    }
+    eprintln!(
+        "2,000 databases, 4 Regions, 3 actions: {} requests in {:?}",
+        fake.request_count(),
+        started.elapsed()
+    );
+    for (region, data) in &fleet.regions {
+        let ids = |action: &str| seen[&(region.clone(), action.to_string())].clone();
+        let instances: Vec<String> = data.instances.iter().map(|i| i.arn.clone()).collect();
+        let clusters: Vec<String> = data.clusters.iter().map(|c| c.arn.clone()).collect();
+        let pending: Vec<String> = data.pending.iter().map(|p| p.resource.clone()).collect();
+        assert_eq!(ids("DescribeDBInstances"), instances);
+        assert_eq!(ids("DescribeDBClusters"), clusters);
+        assert_eq!(ids("DescribePendingMaintenanceActions"), pending);
+        for (action, records) in [
+            ("DescribeDBInstances", instances.len()),
+            ("DescribeDBClusters", clusters.len()),
+            ("DescribePendingMaintenanceActions", pending.len()),
+        ] {
+            assert_eq!(
+                fake.count(region, action),
+                records.div_ceil(100).max(1),
+                "{region} {action}"
+            );
+        }
+    }
+}
