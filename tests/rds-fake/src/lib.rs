@@ -63,6 +63,9 @@ pub enum Fault {
     Throttling(u32),
     /// HTTP 500 `InternalFailure` for the next `n` requests, then the data.
     InternalError(u32),
+    /// No answer at all, for the client's timeouts: requests stall until the fault is
+    /// cleared, and a stalled connection stays open and silent until the fake is dropped.
+    Stall,
 }
 
 /// The IAM user the fake's access-denied answers name.
@@ -290,12 +293,15 @@ async fn handle(
         headers,
         params,
     };
-    let (status, content_type, answer, request_id) = {
+    let reply = {
         let mut st = lock(&state);
         st.log.push(request.clone());
         let request_id = request_id(st.log.len());
-        let (status, content_type, answer) = respond(&mut st, &request, &request_id);
-        (status, content_type, answer, request_id)
+        respond(&mut st, &request, &request_id).map(|r| (r, request_id))
+    };
+    let Some(((status, content_type, answer), request_id)) = reply else {
+        // Stalled: hold the connection until the server stops.
+        return std::future::pending().await;
     };
     let reason = match status {
         200 => "OK",
@@ -327,33 +333,38 @@ fn error(fault: ApiError, request_id: &str) -> (u16, &'static str, String) {
     (fault.status, "text/xml", body)
 }
 
-fn respond(state: &mut State, request: &Request, request_id: &str) -> (u16, &'static str, String) {
+/// The answer to `request`, or `None` to stall (never answer).
+fn respond(
+    state: &mut State,
+    request: &Request,
+    request_id: &str,
+) -> Option<(u16, &'static str, String)> {
     if request.method == "GET" && request.path == "/credentials" {
-        return (
+        return Some((
             200,
             "application/json",
             "{\"AccessKeyId\":\"AKIDCONTAINER\",\"SecretAccessKey\":\"container-secret\",\"Token\":\"container-token\",\"Expiration\":\"2099-01-01T00:00:00Z\"}".into(),
-        );
+        ));
     }
     let Some(authorization) = request.headers.get("authorization") else {
-        return error(
+        return Some(error(
             ApiError::sender(
                 403,
                 "MissingAuthenticationToken",
                 "Request is missing Authentication Token",
             ),
             request_id,
-        );
+        ));
     };
     let Some((access_key, region, service)) = &request.scope else {
-        return error(
+        return Some(error(
             ApiError::sender(
                 400,
                 "IncompleteSignature",
                 format!("Authorization header requires a SigV4 credential scope: {authorization}"),
             ),
             request_id,
-        );
+        ));
     };
     if !state.fleet.regions.contains_key(region) || service != "rds" {
         let served: Vec<String> = state
@@ -362,7 +373,7 @@ fn respond(state: &mut State, request: &Request, request_id: &str) -> (u16, &'st
             .keys()
             .map(|r| format!("'{r}'"))
             .collect();
-        return error(
+        return Some(error(
             ApiError::sender(
                 403,
                 "SignatureDoesNotMatch",
@@ -372,39 +383,41 @@ fn respond(state: &mut State, request: &Request, request_id: &str) -> (u16, &'st
                 ),
             ),
             request_id,
-        );
+        ));
     }
     if !request.headers.contains_key("x-amz-date") {
-        return error(
+        return Some(error(
             ApiError::sender(400, "IncompleteSignature", "Missing X-Amz-Date"),
             request_id,
-        );
+        ));
     }
     if let Some(secrets) = &state.secrets {
         let Some(secret) = secrets.get(access_key) else {
-            return error(
+            return Some(error(
                 ApiError::sender(
                     403,
                     "InvalidClientTokenId",
                     "The security token included in the request is invalid.",
                 ),
                 request_id,
-            );
+            ));
         };
         if let Err(e) = signature::verify(request, access_key, secret) {
-            return error(e, request_id);
+            return Some(error(e, request_id));
         }
     }
     let Some(action) = request.action() else {
-        return error(
+        return Some(error(
             ApiError::sender(400, "MissingAction", "Missing Action"),
             request_id,
-        );
+        ));
     };
     let key = (region.clone(), action.to_string());
     *state.counts.entry(key.clone()).or_default() += 1;
-    if let Some(fault) = injected(state, &key) {
-        return error(fault, request_id);
+    match injected(state, &key) {
+        Some(Injected::Answer(fault)) => return Some(error(fault, request_id)),
+        Some(Injected::Stall) => return None,
+        None => {}
     }
     let data = &state.fleet.regions[region];
     let params = &request.params;
@@ -424,14 +437,19 @@ fn respond(state: &mut State, request: &Request, request_id: &str) -> (u16, &'st
             format!("Could not find operation {other} for version 2014-10-31"),
         )),
     };
-    match answer {
+    Some(match answer {
         Ok(xml) => (200, "text/xml", xml),
         Err(fault) => error(fault, request_id),
-    }
+    })
 }
 
 /// The injected fault for this request, if any (counting down the ones that pass).
-fn injected(state: &mut State, key: &(String, String)) -> Option<ApiError> {
+enum Injected {
+    Answer(ApiError),
+    Stall,
+}
+
+fn injected(state: &mut State, key: &(String, String)) -> Option<Injected> {
     let (region, action) = key;
     let fault = state.faults.get_mut(key)?;
     let answer = match fault {
@@ -448,12 +466,13 @@ fn injected(state: &mut State, key: &(String, String)) -> Option<ApiError> {
                 }
                 _ => format!(" on resource: arn:{partition}:rds:{region}:{account}:db:*"),
             };
-            return Some(ApiError::sender(
+            return Some(Injected::Answer(ApiError::sender(
                 403,
                 "AccessDenied",
                 format!("User: arn:{partition}:iam::{account}:user/{PRINCIPAL_USER} is not authorized to perform: rds:{action}{resource} because no identity-based policy allows the rds:{action} action"),
-            ));
+            )));
         }
+        Fault::Stall => return Some(Injected::Stall),
         Fault::Throttling(n) if *n > 0 => {
             *n -= 1;
             ApiError::sender(400, "Throttling", "Rate exceeded")
@@ -472,7 +491,7 @@ fn injected(state: &mut State, key: &(String, String)) -> Option<ApiError> {
             return None;
         }
     };
-    Some(answer)
+    Some(Injected::Answer(answer))
 }
 
 #[cfg(test)]

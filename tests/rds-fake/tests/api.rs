@@ -963,6 +963,40 @@ async fn faults_hit_one_region_and_action() {
             .status,
         200
     );
+
+    // A stalled Region answers nothing; a client's timeout ends the wait; the others answer.
+    fake.inject("ap-northeast-1", "DescribeDBInstances", Fault::Stall);
+    let started = std::time::Instant::now();
+    let stalled = client
+        .http
+        .post(fake.url())
+        .timeout(std::time::Duration::from_millis(300))
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDFLEET/20261202/ap-northeast-1/rds/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
+        )
+        .header("x-amz-date", "20261202T120000Z")
+        .body("Action=DescribeDBInstances&Version=2014-10-31")
+        .send()
+        .await;
+    assert!(stalled.unwrap_err().is_timeout());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(fake.count("ap-northeast-1", "DescribeDBInstances"), 1);
+    assert_eq!(
+        client
+            .call("ap-northeast-1", "DescribeDBClusters", &[])
+            .await
+            .status,
+        200
+    );
+    fake.clear_faults();
+    assert_eq!(
+        client
+            .call("ap-northeast-1", "DescribeDBInstances", &[])
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
