@@ -3,9 +3,11 @@
 //! engines, Aurora clusters of one to three members, Multi-AZ DB clusters of PostgreSQL and
 //! MySQL (three instances each); CAs `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1`,
 //! `rds-ca-ecc384-g1` (never on the SQL Server version, which does not support it) and the
-//! expired `rds-ca-2019`; server certificates expired, expiring within 45 days, or far off;
-//! pending `ca-certificate-rotation` actions on the expired and expiring ones, and a few
-//! `system-update` actions that are not about certificates. For the fleet audit's tests and
+//! expired `rds-ca-2019`; server certificates expired, expiring within 45 days, or later within
+//! their lifetime (one year where the engine version rotates without restart, else three);
+//! pending `ca-certificate-rotation` actions on the expired and expiring ones (scheduled, only
+//! forced, or opted in to the next maintenance window), and a few `system-update` actions that
+//! are not about certificates. For the fleet audit's tests and
 //! its 2,000-database scale test.
 
 use time::{Duration, OffsetDateTime};
@@ -211,16 +213,19 @@ fn choose_ca(dice: &mut Dice, ecc: bool) -> &'static str {
     }
 }
 
-/// The server certificate's expiry: `rds-ca-2019`'s, or expired, soon (within 45 days) or far.
-fn valid_till(dice: &mut Dice, ca: &str, now: OffsetDateTime) -> OffsetDateTime {
+/// The server certificate's expiry: `rds-ca-2019`'s, or expired, soon (within 45 days) or
+/// later within the certificate's lifetime: one year when the engine version rotates without
+/// restart, else three.
+fn valid_till(dice: &mut Dice, ca: &str, rotation: bool, now: OffsetDateTime) -> OffsetDateTime {
     if ca == "rds-ca-2019" {
         return RDS_CA_2019_EXPIRY;
     }
+    let lifetime: u64 = if rotation { 365 } else { 3 * 365 };
     let jitter = Duration::seconds(dice.roll(86_400) as i64);
     match dice.roll(10) {
         0 => now - Duration::days(1 + dice.roll(60) as i64) - jitter,
         1 | 2 => now + Duration::days(1 + dice.roll(45) as i64) + jitter,
-        _ => now + Duration::days(90 + dice.roll(1000) as i64) + jitter,
+        _ => now + Duration::days((90 + dice.roll(lifetime - 91)) as i64) + jitter,
     }
 }
 
@@ -238,13 +243,23 @@ fn pending(
         let midnight = now.replace_time(time::Time::MIDNIGHT);
         let auto = midnight + Duration::days(7 + dice.roll(21) as i64);
         let forced = auto + Duration::days(28);
+        // Some are only forced; some were opted in to the next maintenance window
+        // (`apply-pending-maintenance-action --opt-in-type next-maintenance`, Sundays 05:00).
         let scheduled = dice.roll(3) != 0;
+        let opted_in = dice.roll(5) == 0;
+        let next_window = midnight
+            + Duration::days(i64::from(7 - now.weekday().number_days_from_sunday()))
+            + Duration::hours(5);
         actions.push(MaintenanceAction {
             action: "ca-certificate-rotation".into(),
             auto_applied_after: scheduled.then_some(auto),
             forced_apply: Some(forced),
-            current_apply: Some(if scheduled { auto } else { forced }),
-            opt_in_status: None,
+            current_apply: Some(match (opted_in, scheduled) {
+                (true, _) => next_window,
+                (false, true) => auto,
+                (false, false) => forced,
+            }),
+            opt_in_status: opted_in.then(|| "next-maintenance".to_string()),
             description: "Certificate rotation".into(),
         });
     }
@@ -304,10 +319,10 @@ pub fn fleet(spec: &FleetSpec) -> Fleet {
         let kind = dice.roll(20);
         let left = spec.databases - made;
         if kind < 10 {
-            let (engine, version, _, ecc, port, short) = dice.pick(&STANDALONE);
+            let (engine, version, rotation, ecc, port, short) = dice.pick(&STANDALONE);
             let id = format!("{short}-{team}-{environment}-{group:04}");
             let ca = choose_ca(&mut dice, ecc);
-            let till = valid_till(&mut dice, ca, now);
+            let till = valid_till(&mut dice, ca, rotation, now);
             let arn = n.arn("db", &id);
             data.pending
                 .extend(pending(&mut dice, arn.clone(), ca, till, now));
@@ -345,7 +360,7 @@ pub fn fleet(spec: &FleetSpec) -> Fleet {
             });
             made += 1;
         } else if kind < 17 {
-            let (engine, version, _, ecc, port, short) = dice.pick(&AURORA);
+            let (engine, version, rotation, ecc, port, short) = dice.pick(&AURORA);
             let id = format!("{short}-{team}-{environment}-{group:04}");
             let members = (1 + dice.roll(3) as usize).min(left);
             let cluster_ca = choose_ca(&mut dice, ecc);
@@ -360,7 +375,7 @@ pub fn fleet(spec: &FleetSpec) -> Fleet {
                 } else {
                     cluster_ca
                 };
-                let till = valid_till(&mut dice, ca, now);
+                let till = valid_till(&mut dice, ca, rotation, now);
                 let arn = n.arn("db", &member);
                 data.pending
                     .extend(pending(&mut dice, arn.clone(), ca, till, now));
@@ -413,11 +428,11 @@ pub fn fleet(spec: &FleetSpec) -> Fleet {
             });
             made += members;
         } else {
-            let (engine, version, _, ecc, port, short) = dice.pick(&MULTI_AZ);
+            let (engine, version, rotation, ecc, port, short) = dice.pick(&MULTI_AZ);
             let id = format!("maz-{short}-{team}-{environment}-{group:04}");
             let class = dice.pick(&["db.m6gd.large", "db.r6gd.xlarge"]);
             let ca = choose_ca(&mut dice, ecc);
-            let till = valid_till(&mut dice, ca, now);
+            let till = valid_till(&mut dice, ca, rotation, now);
             let arn = n.arn("cluster", &id);
             data.pending
                 .extend(pending(&mut dice, arn.clone(), ca, till, now));
@@ -540,6 +555,20 @@ mod tests {
             .iter()
             .any(|a| a.action == "ca-certificate-rotation"));
         assert!(actions.iter().any(|a| a.action == "system-update"));
+        assert!(actions
+            .iter()
+            .any(|a| a.opt_in_status.as_deref() == Some("next-maintenance")));
+        // A server certificate outlives its lifetime only if the version rotates with restart.
+        let rotates: Vec<(String, String)> = engine_versions()
+            .into_iter()
+            .filter(|v| v.rotation_without_restart)
+            .map(|v| (v.engine, v.version))
+            .collect();
+        let within_a_year = |i: &&DbInstance| i.valid_till <= NOW + Duration::days(366);
+        assert!(instances()
+            .filter(|i| rotates.contains(&(i.engine.clone(), i.engine_version.clone())))
+            .all(|i| within_a_year(&i)));
+        assert!(!instances().all(|i| within_a_year(&i)));
         // Every cluster member is listed as an instance, in the cluster's Region.
         for data in &all {
             for c in &data.clusters {
