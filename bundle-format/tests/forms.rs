@@ -189,3 +189,28 @@ fn cut_and_flipped_real_bundles_never_panic() {
         }
     }
 }
+
+#[test]
+fn located_certificates_name_their_begin_lines() {
+    let pem = String::from_utf8(read("us-east-1-bundle.pem")).unwrap();
+    let text = format!("# a comment\n\n{pem}");
+    let located = rdsca_bundle_format::located_pem_certificates(text.as_bytes(), "x.pem").unwrap();
+    let begin_lines: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("-----BEGIN CERTIFICATE-----"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(
+        located.iter().map(|c| c.line).collect::<Vec<_>>(),
+        begin_lines
+    );
+    assert_eq!(
+        located.into_iter().map(|c| c.der).collect::<Vec<_>>(),
+        ders("us-east-1-bundle.pem")
+    );
+    let broken = format!("{pem}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    let e = rdsca_bundle_format::located_pem_certificates(broken.as_bytes(), "x.pem").unwrap_err();
+    assert_eq!(e.line, Some(pem.lines().count() + 1));
+    assert!(e.message.contains("\"PRIVATE KEY\" block"), "{e}");
+}

@@ -12,15 +12,17 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use base64::Engine as _;
 use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
-use x509_parser::public_key::PublicKey;
 
+use crate::error::TableError;
 use crate::model::{
     Ca, CertKind, CertificateFile, KnownCertificate, Partition, Region, SpecialSet,
 };
-use crate::validate::{is_region_code, TableError};
+use rdsca_bundle_format::{located_pem_certificates, LocatedCertificate};
+use rdsca_ids::parse_common_name;
+
+use crate::x509::key_description;
 
 /// What an RDS certificate's CN claims: the CA, root or intermediate, and the Region (with a
 /// special set's name before it, if any). The Region is whatever the CN says, known or not.
@@ -32,41 +34,23 @@ pub struct Claim<'a> {
     pub kind: CertKind,
 }
 
-/// Reads `common_name` against the CN forms of `cas`: `Amazon RDS [<Set> ]<region> Root CA
-/// RSA2048 G1` and, for CAs with intermediates, `Amazon RDS <region> RSA2048 G1`.
+/// Reads `common_name` against the CN forms of `cas` (the identifier rules' reader):
+/// `Amazon RDS [<Set> ]<region> Root CA RSA2048 G1` and, for CAs with intermediates,
+/// `Amazon RDS <region> RSA2048 G1`.
 pub fn recognise<'a>(cas: &'a [Ca], common_name: &'a str) -> Option<Claim<'a>> {
-    for ca in cas {
-        let forms = std::iter::once((CertKind::Root, ca.root_common_name.as_str())).chain(
-            ca.intermediate_common_name
-                .as_deref()
-                .map(|f| (CertKind::Intermediate, f)),
-        );
-        for (kind, form) in forms {
-            let Some((prefix, suffix)) = form.split_once("{region}") else {
-                continue;
-            };
-            let Some(middle) = common_name
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.strip_suffix(suffix))
-            else {
-                continue;
-            };
-            let (set, region) = match middle.split_once(' ') {
-                Some((set, region)) => (Some(set), region),
-                None => (None, middle),
-            };
-            let set_ok = set.is_none_or(|s| s.bytes().all(|b| b.is_ascii_alphabetic()));
-            if set_ok && is_region_code(region) {
-                return Some(Claim {
-                    set,
-                    region,
-                    ca,
-                    kind,
-                });
-            }
-        }
-    }
-    None
+    let forms = cas.iter().map(|ca| {
+        (
+            ca,
+            ca.root_common_name.as_str(),
+            ca.intermediate_common_name.as_deref(),
+        )
+    });
+    parse_common_name(common_name, forms).map(|c| Claim {
+        set: c.set,
+        region: c.region,
+        ca: c.ca,
+        kind: c.kind,
+    })
 }
 
 /// A certificate's subject CN, or "" when it has none.
@@ -86,79 +70,24 @@ pub struct Context<'a> {
     pub special_sets: &'a [SpecialSet],
 }
 
-struct Block {
-    line: usize,
-    der: Vec<u8>,
-}
-
-/// The `CERTIFICATE` blocks of a PEM file, with the line of each BEGIN line.
-fn blocks(path: &str, text: &str, errors: &mut Vec<TableError>) -> Vec<Block> {
-    let mut out = Vec::new();
-    let mut lines = text.lines().enumerate();
-    while let Some((i, line)) = lines.next() {
-        let Some(label) = line
-            .strip_prefix("-----BEGIN ")
-            .and_then(|l| l.strip_suffix("-----"))
-        else {
-            continue;
-        };
-        let end = format!("-----END {label}-----");
-        let mut b64 = String::new();
-        let mut closed = false;
-        for (_, l) in lines.by_ref() {
-            if l == end {
-                closed = true;
-                break;
-            }
-            b64.push_str(l.trim());
-        }
-        let mut fail = |message: String| {
+/// The certificates of a PEM file with the line of each BEGIN line (the bundle parser's reader);
+/// a block that is not a certificate is an error on its line, and the file is not checked further.
+fn blocks(path: &str, text: &str, errors: &mut Vec<TableError>) -> Option<Vec<LocatedCertificate>> {
+    located_pem_certificates(text.as_bytes(), path)
+        .map_err(|e| {
             errors.push(TableError {
                 file: path.into(),
-                line: i + 1,
+                line: e.line.unwrap_or(0),
                 field: "(certificate)".into(),
-                message,
+                message: e.message,
             })
-        };
-        if label != "CERTIFICATE" {
-            fail(format!(
-                "a {label:?} block: only CERTIFICATE blocks belong here"
-            ));
-        } else if !closed {
-            fail(format!("no {end:?} line"));
-        } else {
-            match base64::engine::general_purpose::STANDARD.decode(&b64) {
-                Ok(der) => out.push(Block { line: i + 1, der }),
-                Err(e) => fail(format!("the block is not valid base64 ({e})")),
-            }
-        }
-    }
-    out
+        })
+        .ok()
 }
 
 /// The key a CA's certificates must have, as read from a certificate.
 fn key_matches(ca: &Ca, cert: &X509Certificate) -> Result<(), String> {
-    let key = cert
-        .public_key()
-        .parsed()
-        .map_err(|e| format!("unreadable public key ({e})"))?;
-    let curve = || {
-        cert.public_key()
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|p| p.as_oid().ok())
-            .map(|o| o.to_id_string())
-    };
-    let have = match &key {
-        PublicKey::RSA(_) => format!("RSA {}", key.key_size()),
-        PublicKey::EC(_) => match curve().as_deref() {
-            Some("1.3.132.0.34") => "EC P-384".to_string(),
-            Some("1.2.840.10045.3.1.7") => "EC P-256".to_string(),
-            other => format!("EC {}", other.unwrap_or("?")),
-        },
-        _ => "another key type".to_string(),
-    };
+    let have = key_description(cert);
     let want = match (&ca.key_size, &ca.curve) {
         (Some(bits), _) => format!("RSA {bits}"),
         (None, Some(curve)) => format!("EC {curve}"),
@@ -198,7 +127,10 @@ pub fn check_file(
     };
     let mut found: Vec<(KnownCertificate, usize)> = Vec::new();
     let mut by_sha: BTreeMap<String, usize> = BTreeMap::new();
-    for block in blocks(&shown, &text, errors) {
+    let Some(blocks) = blocks(&shown, &text, errors) else {
+        return Vec::new();
+    };
+    for block in blocks {
         let mut fail = |field: String, message: String| {
             errors.push(TableError {
                 file: shown.clone(),

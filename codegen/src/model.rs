@@ -90,6 +90,18 @@ pub struct SpecialSet {
     pub note: String,
 }
 
+/// A CA RDS no longer offers anywhere: an identifier that still appears in old configurations
+/// and states, and whose certificates have expired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetiredCa {
+    pub id: String,
+    /// The last day (UTC, `YYYY-MM-DD`) AWS supported it.
+    pub not_after: String,
+    /// The CA AWS moved databases to: a current CA or an older retired one.
+    pub replaced_by: String,
+    pub source: String,
+}
+
 /// What the table says of one CA in one Region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Availability {
@@ -99,12 +111,8 @@ pub enum Availability {
     Unverified,
 }
 
-/// Root or intermediate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CertKind {
-    Root,
-    Intermediate,
-}
+/// Root or intermediate (the identifier rules own it; the generated table uses the same type).
+pub use rdsca_ids::CertKind;
 
 /// One RDS certificate from a partition's certificate file, checked: its CN names a Region (or
 /// special set) and CA of the table, its key is the CA's, its signature verifies.
@@ -130,10 +138,14 @@ pub struct Table {
     pub sources: Vec<Source>,
     pub partitions: Vec<Partition>,
     pub cas: Vec<Ca>,
+    /// In data-file order.
+    pub retired_cas: Vec<RetiredCa>,
     pub special_sets: Vec<SpecialSet>,
     pub regions: Vec<Region>,
     /// Sorted by partition, set, region, CA and kind.
     pub certificates: Vec<KnownCertificate>,
+    /// The Amazon Trust Services roots (RDS Proxy endpoints) and their state per partition.
+    pub amazon_trust: AmazonTrust,
 }
 
 impl Table {
@@ -182,4 +194,73 @@ impl Table {
 /// The URL a bundle must have on the truststore: `https://<host>/<folder>/<folder>-bundle.<ext>`.
 pub fn expected_bundle_url(host: &str, folder: &str, ext: &str) -> String {
     format!("https://{host}/{folder}/{folder}-bundle.{ext}")
+}
+
+// The Amazon Trust Services roots (RDS Proxy), as `amazon_roots` checks them.
+
+/// One checked Amazon Trust Services root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRoot {
+    /// The certificate's CN, e.g. `Amazon Root CA 1`.
+    pub name: String,
+    /// Relative to the data file's folder.
+    pub file: String,
+    /// `RSA 2048`, `EC P-256`, ...
+    pub key: String,
+    /// SHA-256 of the DER, lowercase hex.
+    pub sha256: String,
+    /// SHA-256 of the SubjectPublicKeyInfo, lowercase hex, as Amazon publishes it.
+    pub spki_sha256: String,
+    /// The subject, as RFC 4514 text.
+    pub subject: String,
+    pub der: Vec<u8>,
+    /// Unix seconds.
+    pub not_before: i64,
+    /// Unix seconds.
+    pub not_after: i64,
+    pub source: String,
+}
+
+/// Whether a source says which roots a partition's RDS Proxy certificates chain to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyTrustState {
+    /// A source confirms it.
+    Confirmed,
+    /// No source says; the roots are the best knowledge, to be used with a warning.
+    Unverified,
+}
+
+impl ProxyTrustState {
+    pub(crate) const ALL: [(&'static str, ProxyTrustState); 2] = [
+        ("confirmed", ProxyTrustState::Confirmed),
+        ("unverified", ProxyTrustState::Unverified),
+    ];
+}
+
+/// What the table says of RDS Proxy certificates in one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyPartition {
+    pub partition: String,
+    pub state: ProxyTrustState,
+    /// Names of [`ProxyRoot`]s, in the data file's order.
+    pub roots: Vec<String>,
+    pub source: String,
+    pub note: Option<String>,
+}
+
+/// The Amazon Trust Services part of the table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AmazonTrust {
+    pub roots: Vec<ProxyRoot>,
+    /// One per partition of the table (when any root is declared), in the data file's order.
+    pub partitions: Vec<ProxyPartition>,
+}
+
+impl AmazonTrust {
+    pub fn root(&self, name: &str) -> Option<&ProxyRoot> {
+        self.roots.iter().find(|r| r.name == name)
+    }
+    pub fn partition(&self, id: &str) -> Option<&ProxyPartition> {
+        self.partitions.iter().find(|p| p.partition == id)
+    }
 }

@@ -1,7 +1,8 @@
-//! Rust generator: the validated table as `phf` maps and a `CaId` enum.
+//! Rust generator: the validated table as `phf` maps and a `CaId` enum; the Amazon Trust Services
+//! roots' part comes from `amazon_roots::rust`.
 //!
 //! The output defines its own record types (`TYPES`) and the statics built of them; the including
-//! module (provider/src/table.rs) adds behaviour. Keys are inserted in sorted order so the output
+//! module (table/src/lib.rs, crate rdsca-table) adds behaviour. Keys are inserted in sorted order so the output
 //! is byte-for-byte stable for the same data.
 
 use std::fmt::Write;
@@ -54,7 +55,7 @@ fn ca_record(ca: &Ca) -> String {
 }
 
 /// The record types the generated statics are made of. The generator owns them, so no
-/// hand-written struct has to match the field names it emits; `provider/src/table.rs` adds
+/// hand-written struct has to match the field names it emits; `table/src/lib.rs` adds
 /// behaviour in `impl` blocks.
 const TYPES: &str = r#"
 /// An AWS partition with its own truststore host and global bundle.
@@ -106,6 +107,16 @@ pub struct Region {
     pub notes: &'static [&'static str],
 }
 
+/// A CA RDS no longer offers: its certificates have expired.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RetiredCa {
+    pub id: &'static str,
+    /// The last day (UTC, `YYYY-MM-DD`) AWS supported it.
+    pub not_after: &'static str,
+    /// The CA AWS moved databases to (a current CA or an older retired one).
+    pub replaced_by: &'static str,
+}
+
 /// RDS endpoints outside the ordinary Regions (Beta, Preview) with G1 roots of their own.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SpecialSet {
@@ -114,12 +125,8 @@ pub struct SpecialSet {
     pub note: &'static str,
 }
 
-/// Root or intermediate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CertKind {
-    Root,
-    Intermediate,
-}
+/// Root or intermediate: the identifier rules' type, which also reads common names.
+pub use rdsca_ids::CertKind;
 
 /// An RDS certificate from `data/roots/`, checked by the generator (CN, key, signature).
 #[derive(Debug, PartialEq, Eq)]
@@ -229,6 +236,25 @@ pub fn generate(table: &Table) -> String {
     let cas = phf_map(table.cas.iter().map(|c| (c.id.as_str(), ca_record(c))));
     let _ = writeln!(out, "/// CA id → certificate authority.\npub static CAS: phf::Map<&'static str, CertificateAuthority> = {cas};\n");
 
+    // Retired CAs
+    let retired: Vec<String> = table
+        .retired_cas
+        .iter()
+        .map(|r| {
+            format!(
+                "RetiredCa {{ id: {}, not_after: {}, replaced_by: {} }}",
+                lit(&r.id),
+                lit(&r.not_after),
+                lit(&r.replaced_by)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "/// CAs RDS no longer offers, in the data file's order.\npub static RETIRED_CAS: &[RetiredCa] = &[{}];\n",
+        retired.join(", ")
+    );
+
     // Regions
     let regions = phf_map(table.regions.iter().map(|r| {
         let ids = |list: &[String]| -> String {
@@ -325,6 +351,14 @@ pub fn generate(table: &Table) -> String {
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     };
     let _ = writeln!(out, "/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&digest));
+    out.push_str(&crate::amazon_roots::rust(&table.amazon_trust, |id| {
+        table
+            .sources
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.url.clone())
+            .unwrap_or_default()
+    }));
     out
 }
 

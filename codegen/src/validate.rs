@@ -5,40 +5,19 @@
 //! the first.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
+use rdsca_ids::{is_ca_id, is_partition_id, is_region_code};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::certificates;
+pub use crate::error::TableError;
 use crate::model::{
-    expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, Source, SpecialSet,
-    Table,
+    expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, RetiredCa, Source,
+    SpecialSet, Table,
 };
-
-/// One problem in the data file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableError {
-    pub file: String,
-    pub line: usize,
-    /// Dotted path of the offending field, e.g. `region[3].pem_url`.
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for TableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.field, self.message
-        )
-    }
-}
-
-impl std::error::Error for TableError {}
+use crate::{amazon_roots, certificates};
 
 /// Reads and validates the data file at `path`.
 pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
@@ -96,9 +75,24 @@ struct RawFile {
     #[serde(default)]
     ca: Vec<Spanned<RawCa>>,
     #[serde(default)]
+    retired_ca: Vec<Spanned<RawRetiredCa>>,
+    #[serde(default)]
     special_set: Vec<Spanned<RawSpecialSet>>,
     #[serde(default)]
     region: Vec<Spanned<RawRegion>>,
+    #[serde(default)]
+    proxy_root: Vec<Spanned<amazon_roots::RawProxyRoot>>,
+    #[serde(default)]
+    proxy_partition: Vec<Spanned<amazon_roots::RawProxyPartition>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRetiredCa {
+    id: Spanned<String>,
+    not_after: Spanned<String>,
+    replaced_by: Spanned<String>,
+    source: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -221,6 +215,7 @@ impl Ctx<'_> {
         let source_ids: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
         let partitions = self.check_partitions(raw.partition, &source_ids);
         let cas = self.check_cas(raw.ca, &source_ids, &partitions);
+        let retired_cas = self.check_retired_cas(raw.retired_ca, &source_ids, &cas);
         let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
         let special_sets = self.check_special_sets(raw.special_set, &regions);
         let mut certificates = Vec::new();
@@ -240,14 +235,99 @@ impl Ctx<'_> {
                 ));
             }
         }
+        let amazon_trust = amazon_roots::check(
+            &amazon_roots::Context {
+                file: self.file,
+                text: self.text,
+                base: self.base,
+                sources: &source_ids,
+                partitions: &partitions,
+                now: amazon_roots::now(),
+            },
+            raw.proxy_root,
+            raw.proxy_partition,
+            &mut self.errors,
+        );
         Table {
             sources,
             partitions,
             cas,
+            retired_cas,
             special_sets,
             regions,
             certificates,
+            amazon_trust,
         }
+    }
+
+    /// A retired CA is not also a current one, has a calendar date and is replaced by another
+    /// CA the file names (current, or retired in its turn).
+    fn check_retired_cas(
+        &mut self,
+        raw: Vec<Spanned<RawRetiredCa>>,
+        sources: &BTreeSet<String>,
+        cas: &[Ca],
+    ) -> Vec<RetiredCa> {
+        let mut seen = BTreeSet::new();
+        let retired_ids: BTreeSet<String> = raw
+            .iter()
+            .map(|r| r.get_ref().id.get_ref().clone())
+            .collect();
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let r = r.into_inner();
+            let owner = format!("retired_ca[{i}]");
+            self.check_id(
+                &mut seen,
+                &r.id,
+                format!("{owner}.id"),
+                "retired CA id",
+                Some((is_ca_id, "a CA identifier (like \"rds-ca-2019\")")),
+            );
+            if cas.iter().any(|c| &c.id == r.id.get_ref()) {
+                self.err(
+                    r.id.span(),
+                    format!("{owner}.id"),
+                    format!(
+                        "{:?} is also a current [[ca]]: a CA is either offered or retired",
+                        r.id.get_ref()
+                    ),
+                );
+            }
+            if !is_date(r.not_after.get_ref()) {
+                self.err(
+                    r.not_after.span(),
+                    format!("{owner}.not_after"),
+                    format!(
+                        "{:?} is not a date of the form YYYY-MM-DD",
+                        r.not_after.get_ref()
+                    ),
+                );
+            }
+            let replacement = r.replaced_by.get_ref();
+            let known = replacement != r.id.get_ref()
+                && (cas.iter().any(|c| &c.id == replacement) || retired_ids.contains(replacement));
+            if !known {
+                let mut ids: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
+                ids.extend(retired_ids.iter().map(String::as_str));
+                self.err(
+                    r.replaced_by.span(),
+                    format!("{owner}.replaced_by"),
+                    format!(
+                        "{replacement:?} is neither a [[ca]] nor another [[retired_ca]]; known: {}",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            out.push(RetiredCa {
+                id: r.id.into_inner(),
+                not_after: r.not_after.into_inner(),
+                replaced_by: r.replaced_by.into_inner(),
+                source: r.source.into_inner(),
+            });
+        }
+        out
     }
 
     fn check_special_sets(
@@ -731,31 +811,18 @@ impl Ctx<'_> {
     }
 }
 
-/// `us-east-1`, `ap-southeast-7`, `us-gov-west-1`: lower-case words joined by `-`, ending in a number.
-pub fn is_region_code(code: &str) -> bool {
-    let parts: Vec<&str> = code.split('-').collect();
-    if parts.len() < 3 || parts.len() > 4 {
+/// `YYYY-MM-DD`, a day that exists in the calendar.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(y, 4) && digits(m, 2) && digits(d, 2)) {
         return false;
     }
-    let (last, words) = parts.split_last().expect("at least three parts");
-    let number_ok = !last.is_empty() && last.len() <= 2 && last.bytes().all(|b| b.is_ascii_digit());
-    let words_ok = words
-        .iter()
-        .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
-    number_ok && words_ok && words[0].len() == 2
-}
-
-fn is_partition_id(id: &str) -> bool {
-    id == "aws"
-        || (id.starts_with("aws-")
-            && id[4..]
-                .split('-')
-                .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase())))
-}
-
-fn is_ca_id(id: &str) -> bool {
-    id.starts_with("rds-ca-")
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u8>(), d.parse::<u8>()) else {
+        return false;
+    };
+    time::Month::try_from(m).is_ok_and(|m| time::Date::from_calendar_date(y, m, d).is_ok())
 }

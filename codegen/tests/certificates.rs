@@ -309,7 +309,7 @@ fn only_certificate_blocks() {
     assert_eq!(
         errors(&roots),
         [format!(
-            "{}: (certificate): a \"PRIVATE KEY\" block: only CERTIFICATE blocks belong here",
+            "{}: (certificate): a \"PRIVATE KEY\" block, not a certificate (a private key must never be published in a trust bundle)",
             begin_line(&roots, 4)
         )]
     );

@@ -349,3 +349,107 @@ fn pkcs7_urls_are_optional_but_follow_the_layout_when_given() {
         None
     );
 }
+
+/// The good file with retired CAs appended: `rds-ca-2015` replaced by `rds-ca-2019`, itself
+/// replaced by a current CA.
+fn with_retired(first: &str) -> String {
+    format!(
+        "{GOOD}\n{first}\n[[retired_ca]]\nid = \"rds-ca-2019\"\nnot_after = \"2024-08-22\"\nreplaced_by = \"rds-ca-rsa2048-g1\"\nsource = \"page\"\n"
+    )
+}
+
+const RETIRED_2015: &str = "[[retired_ca]]\nid = \"rds-ca-2015\"\nnot_after = \"2020-03-05\"\nreplaced_by = \"rds-ca-2019\"\nsource = \"page\"\n";
+
+#[test]
+fn retired_cas_parse_and_may_be_replaced_by_a_later_retired_ca() {
+    let t = parse("test.toml", &with_retired(RETIRED_2015)).unwrap();
+    let ids: Vec<(&str, &str, &str)> = t
+        .retired_cas
+        .iter()
+        .map(|r| (r.id.as_str(), r.not_after.as_str(), r.replaced_by.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("rds-ca-2015", "2020-03-05", "rds-ca-2019"),
+            ("rds-ca-2019", "2024-08-22", "rds-ca-rsa2048-g1")
+        ]
+    );
+}
+
+#[test]
+fn retired_ca_must_not_be_a_current_ca() {
+    let bad =
+        with_retired(&RETIRED_2015.replace("id = \"rds-ca-2015\"", "id = \"rds-ca-ecc384-g1\""));
+    let e = only_error(&bad);
+    assert!(
+        e.contains("retired_ca[0].id: \"rds-ca-ecc384-g1\" is also a current [[ca]]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn retired_ca_not_after_must_be_a_calendar_date() {
+    let bad = with_retired(&RETIRED_2015.replace("2020-03-05", "2020-02-30"));
+    let e = only_error(&bad);
+    assert_eq!(
+        e,
+        format!(
+            "test.toml:{}: retired_ca[0].not_after: \"2020-02-30\" is not a date of the form YYYY-MM-DD",
+            line_of(&bad, "not_after = \"2020-02-30\"")
+        )
+    );
+}
+
+#[test]
+fn retired_ca_replacement_must_be_known() {
+    let bad = with_retired(&RETIRED_2015.replace(
+        "replaced_by = \"rds-ca-2019\"",
+        "replaced_by = \"rds-ca-2017\"",
+    ));
+    let e = only_error(&bad);
+    assert!(
+        e.contains("retired_ca[0].replaced_by: \"rds-ca-2017\" is neither a [[ca]] nor another [[retired_ca]]; known: rds-ca-rsa2048-g1, rds-ca-ecc384-g1, rds-ca-2015, rds-ca-2019"),
+        "{e}"
+    );
+}
+
+#[test]
+fn retired_ca_id_must_be_unique_and_well_formed() {
+    let dup = with_retired(
+        &RETIRED_2015
+            .replace("id = \"rds-ca-2015\"", "id = \"rds-ca-2019\"")
+            .replace(
+                "replaced_by = \"rds-ca-2019\"",
+                "replaced_by = \"rds-ca-rsa2048-g1\"",
+            ),
+    );
+    let e = only_error(&dup);
+    assert!(
+        e.contains("retired_ca[1].id: duplicate retired CA id \"rds-ca-2019\""),
+        "{e}"
+    );
+    let malformed = with_retired(
+        &RETIRED_2015
+            .replace("id = \"rds-ca-2015\"", "id = \"RDS 2015\"")
+            .replace(
+                "replaced_by = \"rds-ca-2019\"",
+                "replaced_by = \"rds-ca-rsa2048-g1\"",
+            ),
+    );
+    let e = only_error(&malformed);
+    assert!(
+        e.contains("retired_ca[0].id: \"RDS 2015\" is not a CA identifier"),
+        "{e}"
+    );
+}
+
+#[test]
+fn retired_ca_source_must_be_declared() {
+    let bad = with_retired(&RETIRED_2015.replace("source = \"page\"", "source = \"rumour\""));
+    let e = only_error(&bad);
+    assert!(
+        e.contains("retired_ca[0].source: unknown source \"rumour\"; declared sources: page"),
+        "{e}"
+    );
+}

@@ -4,8 +4,8 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(certs) = rdsca::content::parse_bundle(data, "fuzz") {
-        let _ = rdsca::content::roots_pem(&certs);
-        let _ = rdsca::content::soonest_not_after(&certs);
+    if let Ok(certs) = rdsca_trust::parse_bundle(data, "fuzz") {
+        let _ = rdsca_trust::roots_pem(&certs);
+        let _ = rdsca_trust::soonest_not_after(&certs);
     }
 });

@@ -13,11 +13,12 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::Value;
 use tf_provider::{AttributePath, Diagnostics};
 
-use crate::content::cache::{default_cache_dir, CacheSettings};
-use crate::content::fetch::FetchSettings;
-use crate::content::ContentSettings;
 use crate::schema_util::{block, optional};
-use crate::table::Partition;
+use rdsca_http::defaults;
+use rdsca_http::HttpSettings;
+use rdsca_table::Partition;
+use rdsca_trust::cache::{default_cache_dir, CacheSettings};
+use rdsca_trust::ContentSettings;
 
 /// A numeric provider setting: its name, documentation, default and bounds, in one place.
 pub struct NumberSetting {
@@ -32,42 +33,42 @@ pub struct NumberSetting {
 pub const TIMEOUT_SECONDS: NumberSetting = NumberSetting {
     name: "timeout_seconds",
     doc: "Timeout of one HTTP request (connecting, sending, reading the whole body), in seconds.",
-    default: 10,
+    default: defaults::REQUEST_TIMEOUT.as_secs() as i64,
     min: 1,
     max: 3600,
 };
 pub const CONNECT_TIMEOUT_SECONDS: NumberSetting = NumberSetting {
     name: "connect_timeout_seconds",
     doc: "Connection timeout, in seconds.",
-    default: 5,
+    default: defaults::CONNECT_TIMEOUT.as_secs() as i64,
     min: 1,
     max: 3600,
 };
 pub const MAX_RETRIES: NumberSetting = NumberSetting {
     name: "max_retries",
     doc: "Retries after a 5xx answer, a timeout or a connection error, with exponential backoff (never after a 4xx or a TLS trust error); at most `10`. With the defaults a server that never answers fails the read within about 31 s: `(max_retries + 1) × timeout_seconds` plus under a second of backoff.",
-    default: 2,
+    default: defaults::RETRIES as i64,
     min: 0,
     max: 10,
 };
 pub const MAX_BUNDLE_BYTES: NumberSetting = NumberSetting {
     name: "max_bundle_bytes",
     doc: "Largest bundle accepted, in bytes; the global bundle is about 165 KB.",
-    default: 4 * 1024 * 1024,
+    default: defaults::MAX_BODY_BYTES as i64,
     min: 1024,
     max: i64::MAX,
 };
 pub const CACHE_TTL_SECONDS: NumberSetting = NumberSetting {
     name: "cache_ttl_seconds",
     doc: "How long a cached bundle is used without asking the server, in seconds. Afterwards it is revalidated with `If-None-Match` / `If-Modified-Since`.",
-    default: 24 * 60 * 60,
+    default: CacheSettings::DEFAULT_TTL.as_secs() as i64,
     min: 0,
     max: i64::MAX,
 };
 pub const STALE_IF_ERROR_SECONDS: NumberSetting = NumberSetting {
     name: "stale_if_error_seconds",
     doc: "When revalidating an expired cache entry fails (connection error, timeout, an HTTP error, a body that is no bundle), the last verified copy is served, with a warning giving its age and the failure, for up to this many seconds past its `cache_ttl_seconds`; `0` turns it off. A body that fails verification or the pin is an error, never a reason to serve the old copy.",
-    default: 30 * 24 * 60 * 60,
+    default: CacheSettings::DEFAULT_STALE_IF_ERROR.as_secs() as i64,
     min: 0,
     max: i64::MAX,
 };
@@ -78,6 +79,51 @@ pub const EXPIRY_WARNING_DAYS: NumberSetting = NumberSetting {
     min: 0,
     max: 36500,
 };
+
+/// A boolean provider setting: its name, documentation and default, in one place.
+pub struct BoolSetting {
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub default: bool,
+}
+
+impl BoolSetting {
+    /// The configured value, else the default (also while unknown).
+    fn value(&self, v: &Value<bool>) -> bool {
+        match v {
+            Value::Value(b) => *b,
+            _ => self.default,
+        }
+    }
+}
+
+pub const ALLOW_INSECURE_HTTP: BoolSetting = BoolSetting {
+    name: "allow_insecure_http",
+    doc: "Allow `http://` base URLs. Bundles are trust anchors: by default only HTTPS is used.",
+    default: false,
+};
+pub const DISABLE_CACHE: BoolSetting = BoolSetting {
+    name: "disable_cache",
+    doc: "Never read or write the disk cache.",
+    default: false,
+};
+pub const OFFLINE: BoolSetting = BoolSetting {
+    name: "offline",
+    doc: "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error.",
+    default: false,
+};
+pub const ALLOW_UNLISTED_REGIONS: BoolSetting = BoolSetting {
+    name: "allow_unlisted_regions",
+    doc: "Accept a well-formed Region code that the provider's table does not list yet (an AWS Region newer than this release) in `rdsca_bundle`: its bundle URLs follow its partition's truststore layout, every CA is `unverified` (a warning), and downloaded roots are verified by signature. Otherwise an unknown code is an error with a \"did you mean\". Provider functions always use the table alone.",
+    default: false,
+};
+
+const BOOLS: [&BoolSetting; 4] = [
+    &ALLOW_INSECURE_HTTP,
+    &DISABLE_CACHE,
+    &OFFLINE,
+    &ALLOW_UNLISTED_REGIONS,
+];
 
 const NUMBERS: [&NumberSetting; 7] = [
     &TIMEOUT_SECONDS,
@@ -109,18 +155,20 @@ pub struct ProviderConfig {
 }
 
 pub fn schema() -> Schema {
-    let b = AttributeType::Bool;
     let s = AttributeType::String;
     let mut attributes = vec![
         ("ca_cert_pem", optional(s.clone(), "Extra PEM CA certificate(s) trusted when fetching bundles, on top of the web PKI roots and the operating system's trust store: for a mirror behind a private CA that the system does not trust.")),
         ("base_urls", optional(AttributeType::Map(Box::new(s.clone())), "Mirror base URL per partition, replacing `https://<truststore host>`: `{ aws = \"https://mirror.example.com/rds\" }` fetches `https://mirror.example.com/rds/eu-west-1/eu-west-1-bundle.pem`. The reported `pem_url`/`p7b_url` stay the AWS ones; `content_url` shows what was fetched. Downloads go through the proxy in `HTTPS_PROXY` (except hosts in `NO_PROXY`).")),
-        ("allow_insecure_http", optional(b.clone(), "Allow `http://` base URLs. Default `false`: bundles are trust anchors, so only HTTPS is used.")),
         ("aws_profile", optional(s.clone(), "The profile of the shared AWS config and credentials files (`~/.aws/config`, `~/.aws/credentials`) that `rdsca_engine_ca` reads the RDS API with, instead of `AWS_PROFILE` or `default`. Only `rdsca_engine_ca` uses AWS credentials, from the AWS standard chain (environment, profiles, SSO, web identity, container and instance metadata); nothing else in the provider calls AWS.")),
         ("cache_dir", optional(s, "Directory of the bundle cache. Default `$XDG_CACHE_HOME/terraform-provider-rdsca`, else `~/.cache/terraform-provider-rdsca`.")),
-        ("disable_cache", optional(b.clone(), "Never read or write the disk cache. Default `false`.")),
-        ("offline", optional(b.clone(), "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error. Default `false`.")),
-        ("allow_unlisted_regions", optional(b, "Accept a well-formed Region code that the provider's table does not list yet (an AWS Region newer than this release) in `rdsca_bundle`: its bundle URLs follow its partition's truststore layout, every CA is `unverified` (a warning), and downloaded roots are verified by signature. Default `false`: an unknown code is an error with a \"did you mean\". Provider functions always use the table alone.")),
     ];
+    let bools: Vec<(&str, String)> = BOOLS
+        .iter()
+        .map(|b| (b.name, format!("{} Default `{}`.", b.doc, b.default)))
+        .collect();
+    for (name, doc) in &bools {
+        attributes.push((name, optional(AttributeType::Bool, doc)));
+    }
     let numbers: Vec<(&str, String)> = NUMBERS
         .iter()
         .map(|n| (n.name, format!("{} Default `{}`.", n.doc, n.default)))
@@ -160,10 +208,6 @@ impl Default for Settings {
     fn default() -> Self {
         ProviderConfig::default().settings(&mut Diagnostics::default())
     }
-}
-
-fn flag(v: &Value<bool>) -> bool {
-    matches!(v, Value::Value(true))
 }
 
 impl ProviderConfig {
@@ -234,7 +278,7 @@ impl ProviderConfig {
 
     /// Validates what is known; problems are reported on their attributes.
     pub fn settings(&self, diags: &mut Diagnostics) -> Settings {
-        let allow_http = flag(&self.allow_insecure_http);
+        let allow_http = ALLOW_INSECURE_HTTP.value(&self.allow_insecure_http);
         let mut base_urls = BTreeMap::new();
         if let Value::Value(map) = &self.base_urls {
             for (partition, url) in map {
@@ -271,11 +315,11 @@ impl ProviderConfig {
             }
         }
         let secs = |n: i64| Duration::from_secs(n as u64);
-        let fetch = FetchSettings {
+        let fetch = HttpSettings {
             connect_timeout: secs(self.number(diags, &CONNECT_TIMEOUT_SECONDS)),
             request_timeout: secs(self.number(diags, &TIMEOUT_SECONDS)),
             retries: self.number(diags, &MAX_RETRIES) as u32,
-            retry_backoff: Duration::from_millis(250),
+            retry_backoff: defaults::RETRY_BACKOFF,
             max_body_bytes: self.number(diags, &MAX_BUNDLE_BYTES) as u64,
             extra_ca_pem: self.ca_cert_pem.as_ref_option().cloned(),
             allow_insecure_http: allow_http,
@@ -283,24 +327,24 @@ impl ProviderConfig {
         };
         let ttl = secs(self.number(diags, &CACHE_TTL_SECONDS));
         let stale_if_error = secs(self.number(diags, &STALE_IF_ERROR_SECONDS));
-        let cache = (!flag(&self.disable_cache)).then(|| CacheSettings {
+        let cache = (!DISABLE_CACHE.value(&self.disable_cache)).then(|| CacheSettings {
             dir: self
                 .cache_dir
                 .as_ref_option()
                 .map(PathBuf::from)
                 .unwrap_or_else(default_cache_dir),
             ttl,
-            offline: flag(&self.offline),
+            offline: OFFLINE.value(&self.offline),
             stale_if_error,
         });
-        if flag(&self.offline) && flag(&self.disable_cache) {
+        if OFFLINE.value(&self.offline) && DISABLE_CACHE.value(&self.disable_cache) {
             diags.error("offline needs the cache", "offline = true serves bundles from the disk cache only, which disable_cache = true turns off.", AttributePath::new("offline"));
         }
         Settings {
             content: ContentSettings { fetch, cache },
             base_urls,
             expiry_warning_days: self.number(diags, &EXPIRY_WARNING_DAYS),
-            allow_unlisted_regions: flag(&self.allow_unlisted_regions),
+            allow_unlisted_regions: ALLOW_UNLISTED_REGIONS.value(&self.allow_unlisted_regions),
             aws_profile: self
                 .aws_profile
                 .as_ref_option()

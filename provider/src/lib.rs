@@ -1,18 +1,22 @@
 //! terraform-provider-rdsca: the SSL/TLS certificate authorities of Amazon RDS and Aurora,
 //! first-class in Terraform.
+//!
+//! A thin adapter, and the only crate that depends on `tf-provider`: the provider block
+//! (`config`), one file per data source and function with its schema beside its read, the
+//! Terraform wire models, diagnostics, the plugin's logging and socket tuning. What it knows
+//! comes from `rdsca-table` (the table and the rules for choosing from it), `rdsca-trust`
+//! (verified certificates, trust stores) and `rdsca-aws` (the RDS API); provider data reaches
+//! the data sources through `provider_data`. No rule about Regions, CAs or certificates is
+//! written here.
 
 pub mod config;
-pub mod content;
 pub mod data_sources;
 pub mod docs;
 pub mod functions;
 pub mod logging;
 pub mod provider;
-pub mod rds_api;
+pub mod provider_data;
 pub mod schema_util;
-pub mod selection;
 pub mod socket_tuning;
-pub mod suggest;
-pub mod table;
 
-pub use table::{CaId, CertificateAuthority, Partition, Region};
+pub use rdsca_table::{CaId, CertificateAuthority, Partition, Region};

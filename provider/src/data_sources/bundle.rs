@@ -12,20 +12,21 @@ use std::sync::Arc;
 
 use tf_provider::AttributePath;
 
-use super::report;
+use super::certificate_model::CertificateModel;
+use super::{known, report};
 use base64::Engine as _;
 
-use crate::content::{
-    compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore, CertificateInfo,
-    ContentError, Finding, Origin, VerifiedBundle,
-};
-use crate::provider::Shared;
+use crate::provider_data::ProviderData;
 use crate::schema_util::{
     block, computed, computed_object_list, deprecated, optional, optional_computed, sensitive,
     strings,
 };
-use crate::selection::{select, Problem, Selection};
-use crate::table::Availability;
+use rdsca_table::selection::{select, Problem, Selection};
+use rdsca_table::Availability;
+use rdsca_trust::{
+    certificate::rfc3339, compiled_bundle, roots_pem, soonest_not_after, stable_pkcs12_truststore,
+    CertificateInfo, ContentError, Finding, Origin, VerifiedBundle,
+};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct BundleState {
@@ -47,7 +48,7 @@ pub struct BundleState {
     pub content_url: Value<String>,
     pub content: Value<String>,
     pub content_sha256: Value<String>,
-    pub certificates: Value<Vec<CertificateInfo>>,
+    pub certificates: Value<Vec<CertificateModel>>,
     pub roots_pem: Value<String>,
     pub root_pem: Value<String>,
     pub root_sha256_fingerprint: Value<String>,
@@ -86,15 +87,6 @@ struct Content<'a> {
     certificates: &'a [CertificateInfo],
 }
 
-/// A known string, `None` when null; `Err(())` while unknown (plan time).
-fn known(v: &Value<String>) -> Result<Option<&str>, ()> {
-    match v {
-        Value::Value(s) => Ok(Some(s.as_str())),
-        Value::Null => Ok(None),
-        Value::Unknown => Err(()),
-    }
-}
-
 impl BundleState {
     /// The selection, or `None` when problems were reported (or an input is still unknown).
     /// `allow_unlisted`: the provider's `allow_unlisted_regions`, `None` while it is unknown
@@ -130,7 +122,7 @@ impl BundleState {
             Value::Value(s) => match ContentSource::ALL.iter().find(|(n, _)| n == s) {
                 Some((_, c)) => Some(*c),
                 None => {
-                    let u = crate::suggest::UnknownValue::new(
+                    let u = rdsca_table::UnknownValue::new(
                         "content source",
                         s,
                         ContentSource::ALL.iter().map(|(n, _)| *n),
@@ -215,13 +207,13 @@ impl BundleState {
                 .map(|c| Value::Value(c.as_str().to_string()))
                 .collect(),
         );
-        self.default_ca_identifier = Value::Value(crate::table::CaId::DEFAULT.as_str().to_string());
+        self.default_ca_identifier = Value::Value(rdsca_table::CaId::DEFAULT.as_str().to_string());
         self
     }
 }
 
 pub struct BundleDataSource {
-    pub shared: Arc<Shared>,
+    pub shared: Arc<ProviderData>,
 }
 
 fn certificates_attribute() -> tf_provider::schema::Attribute {
@@ -403,14 +395,13 @@ impl DataSource for BundleDataSource {
         state.content_sha256 = Value::Value(content.sha256.to_string());
         state.roots_pem = Value::Value(roots_pem(certificates));
         if selection.region.is_some() {
-            state.root_pem = root.map(|r| r.cert_pem.clone()).into();
+            state.root_pem = root.map(CertificateInfo::pem).into();
             state.root_sha256_fingerprint = root.map(|r| r.sha256_fingerprint.clone()).into();
         }
         let offered: Vec<&CertificateInfo> = offered_roots(certificates, &selection).collect();
         if selection.region.is_some() {
             // For a global bundle it would repeat roots_pem.
-            state.offered_roots_pem =
-                Value::Value(offered.iter().map(|c| c.cert_pem.as_str()).collect());
+            state.offered_roots_pem = Value::Value(offered.iter().map(|c| c.pem()).collect());
         }
         if let Value::Value(password) = &state.truststore_password {
             state.truststore_pkcs12 = self
@@ -422,19 +413,12 @@ impl DataSource for BundleDataSource {
             }
         }
         state.soonest_not_after = soonest_not_after(certificates)
-            .map(|c| c.not_after.clone())
+            .map(|c| rfc3339(c.not_after))
             .into();
         state.certificates = Value::Value(
             certificates
                 .iter()
-                .map(|c| CertificateInfo {
-                    cert_pem: if include_pem {
-                        c.cert_pem.clone()
-                    } else {
-                        String::new()
-                    },
-                    ..c.clone()
-                })
+                .map(|c| CertificateModel::new(c, include_pem))
                 .collect(),
         );
         Some(state)
@@ -483,10 +467,7 @@ impl BundleDataSource {
                 n => format!("{alias}-{}", n + 1),
             };
             aliases.push(alias);
-            ders.extend(
-                crate::content::pem::certificate_ders(c.cert_pem.as_bytes(), &c.common_name)
-                    .ok()?,
-            );
+            ders.push(c.der.clone());
         }
         let entries: Vec<(&str, &[u8])> = aliases
             .iter()
@@ -520,8 +501,11 @@ impl BundleDataSource {
     ) -> Option<(Arc<VerifiedBundle>, i64)> {
         let (settings, service) = match self.shared.content() {
             Ok(pair) => pair,
-            Err(message) => {
-                diags.root_error("The rdsca provider is not configured for fetching", message);
+            Err(e) => {
+                diags.root_error(
+                    "The rdsca provider is not configured for fetching",
+                    e.to_string(),
+                );
                 return None;
             }
         };
@@ -658,14 +642,14 @@ fn warn_expiring(content: &Content, days: i64, diags: &mut Diagnostics) {
     let expiring: Vec<String> = content
         .certificates
         .iter()
-        .filter(|c| c.not_after_unix <= horizon)
+        .filter(|c| c.not_after.unix_timestamp() <= horizon)
         .map(|c| {
-            let verb = if c.not_after_unix <= now {
+            let verb = if c.not_after.unix_timestamp() <= now {
                 "expired"
             } else {
                 "expires"
             };
-            format!("\"{}\" ({verb} {})", c.common_name, c.not_after)
+            format!("\"{}\" ({verb} {})", c.common_name, rfc3339(c.not_after))
         })
         .collect();
     if !expiring.is_empty() {
@@ -758,7 +742,7 @@ mod tests {
     /// table pins for that Region and CA.
     #[test]
     fn the_single_root_is_the_pinned_one_everywhere() {
-        use crate::table::{CertKind, KnownCertificate, Region};
+        use rdsca_table::{CertKind, KnownCertificate, Region};
         let mut checked = 0;
         for region in Region::all().filter(|r| r.partition().has_known_certificates) {
             let set = compiled_bundle(region.partition, Some(region.code)).unwrap();

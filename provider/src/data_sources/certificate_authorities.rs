@@ -7,7 +7,7 @@ use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{DataSource, Diagnostics};
 
 use crate::schema_util::{block, computed, computed_object_list};
-use crate::table::CaId;
+use rdsca_table::CaId;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CaEntry {

@@ -12,48 +12,16 @@ use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use super::report;
-use crate::provider::Shared;
-use crate::rds_api::{EngineVersion, RdsApi, RdsError};
+use super::{known_set, report};
+use crate::provider_data::ProviderData;
 use crate::schema_util::{attribute, block, computed, optional_computed, strings};
-use crate::selection::{self, Place, Problem};
-use crate::suggest::UnknownValue;
-use crate::table::CaId;
-
-/// Engine identifiers RDS documents (`CreateDBInstance`'s `Engine`), for a "did you mean" when
-/// the API lists no version of an engine.
-pub const ENGINES: &[&str] = &[
-    "aurora-mysql",
-    "aurora-postgresql",
-    "custom-oracle-ee",
-    "custom-oracle-ee-cdb",
-    "custom-oracle-se2",
-    "custom-oracle-se2-cdb",
-    "custom-sqlserver-dev",
-    "custom-sqlserver-ee",
-    "custom-sqlserver-se",
-    "custom-sqlserver-web",
-    "db2-ae",
-    "db2-se",
-    "mariadb",
-    "mysql",
-    "oracle-ee",
-    "oracle-ee-cdb",
-    "oracle-se2",
-    "oracle-se2-cdb",
-    "postgres",
-    "sqlserver-dev-ee",
-    "sqlserver-ee",
-    "sqlserver-ex",
-    "sqlserver-se",
-    "sqlserver-web",
-];
+use rdsca_aws::engine::{closest_versions, effective_default, ACCOUNT_OVERRIDE, ENGINES};
+use rdsca_aws::{EngineVersion, RdsApi, RdsError};
+use rdsca_table::selection::{self, Place, Problem};
+use rdsca_table::UnknownValue;
 
 /// Versions listed in an "unknown version" error.
 const VERSIONS_SHOWN: usize = 10;
-
-pub const ACCOUNT_OVERRIDE: &str = "account_override";
-pub const AWS_DEFAULT: &str = "aws_default";
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct EngineCaState {
@@ -70,7 +38,7 @@ pub struct EngineCaState {
 }
 
 pub struct EngineCaDataSource {
-    pub shared: Arc<Shared>,
+    pub shared: Arc<ProviderData>,
 }
 
 pub fn schema() -> Schema {
@@ -97,16 +65,11 @@ pub fn schema() -> Schema {
     )
 }
 
-/// Known strings, or `None` while one is unknown or null (validate time).
-fn known(v: &Value<String>) -> Option<&str> {
-    v.as_ref_option().map(String::as_str)
-}
-
 impl EngineCaState {
     /// Problems found without calling AWS: the Region, empty strings.
     fn offline_problems(&self, allow_unlisted: Option<bool>) -> (Option<Place>, Vec<Problem>) {
         let mut problems = Vec::new();
-        let place = known(&self.region).and_then(|code| {
+        let place = known_set(&self.region).and_then(|code| {
             selection::place("region", code, allow_unlisted.unwrap_or(true))
                 .map_err(|p| problems.push(p))
                 .ok()
@@ -116,7 +79,7 @@ impl EngineCaState {
             ("engine_version", &self.engine_version),
             ("ca_identifier", &self.ca_identifier),
         ] {
-            if known(value).is_some_and(|v| v.trim().is_empty()) {
+            if known_set(value).is_some_and(|v| v.trim().is_empty()) {
                 problems.push(Problem {
                     attribute,
                     summary: format!("Empty {attribute}"),
@@ -128,69 +91,13 @@ impl EngineCaState {
     }
 }
 
-/// Dot-separated components of a version.
-fn parts(v: &str) -> Vec<&str> {
-    v.split('.').collect()
-}
-
-/// Versions ordered closest to `wanted` first: most leading components in common, then the
-/// nearest number in the first component that differs, then the newer one.
-pub fn closest_versions<'a>(wanted: &str, versions: &'a [String]) -> Vec<&'a str> {
-    let want = parts(wanted);
-    let key = |v: &'a String| {
-        let have = parts(v);
-        let common = want.iter().zip(&have).take_while(|(a, b)| a == b).count();
-        let distance = match (want.get(common), have.get(common)) {
-            (Some(a), Some(b)) => match (a.parse::<i64>(), b.parse::<i64>()) {
-                (Ok(a), Ok(b)) => (a - b).unsigned_abs(),
-                _ => u64::MAX / 2,
-            },
-            _ => 0,
-        };
-        (std::cmp::Reverse(common), distance)
-    };
-    let mut sorted: Vec<&'a String> = versions.iter().collect();
-    sorted.sort_by(|a, b| key(a).cmp(&key(b)).then_with(|| version_cmp(b, a)));
-    sorted.dedup();
-    sorted.into_iter().map(String::as_str).collect()
-}
-
-/// Numeric-aware comparison of two versions.
-fn version_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (a, b) = (parts(a), parts(b));
-    for (x, y) in a.iter().zip(&b) {
-        let o = match (x.parse::<u64>(), y.parse::<u64>()) {
-            (Ok(x), Ok(y)) => x.cmp(&y),
-            _ => x.cmp(y),
-        };
-        if o.is_ne() {
-            return o;
-        }
-    }
-    a.len().cmp(&b.len())
-}
-
-/// The supported CA closest to a mistyped one, if any is close.
+/// The supported CA closest to a mistyped one, if any is close (the table's "did you mean").
 fn nearest<'a>(ca: &str, supported: &'a [String]) -> Option<&'a str> {
-    let limit = (ca.len() / 3).max(2);
-    supported
-        .iter()
-        .map(|s| (strsim::levenshtein(ca, s), s.as_str()))
-        .filter(|(d, _)| *d > 0 && *d <= limit)
-        .min()
-        .map(|(_, s)| s)
-}
-
-/// The account's effective default CA and where it came from.
-pub fn effective_default(
-    certificates: &[crate::rds_api::Certificate],
-    default_for_new_launches: Option<&str>,
-) -> (String, &'static str) {
-    if let Some(c) = certificates.iter().find(|c| c.customer_override) {
-        return (c.identifier.clone(), ACCOUNT_OVERRIDE);
-    }
-    let id = default_for_new_launches.unwrap_or(CaId::DEFAULT.as_str());
-    (id.to_string(), AWS_DEFAULT)
+    let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
+    rdsca_ids::closest(ca, &supported)
+        .first()
+        .copied()
+        .filter(|s| *s != ca)
 }
 
 fn list(items: &[String]) -> String {
@@ -243,12 +150,12 @@ impl DataSource for EngineCaDataSource {
         }
         let place = place?;
         let region = place.code().to_string();
-        let engine = known(&config.engine)?.trim().to_string();
-        let version = known(&config.engine_version)?.trim().to_string();
+        let engine = known_set(&config.engine)?.trim().to_string();
+        let version = known_set(&config.engine_version)?.trim().to_string();
         let api = match self.shared.rds_api() {
             Ok(api) => api,
-            Err(message) => {
-                diags.root_error("The rdsca provider cannot call the RDS API", message);
+            Err(e) => {
+                diags.root_error("The rdsca provider cannot call the RDS API", e.to_string());
                 return None;
             }
         };
@@ -278,7 +185,7 @@ impl DataSource for EngineCaDataSource {
             return None;
         }
         config.ca_identifier = Value::Value(
-            known(&config.ca_identifier)
+            known_set(&config.ca_identifier)
                 .map(|c| c.trim().to_string())
                 .unwrap_or_else(|| default_id.clone()),
         );
@@ -316,10 +223,10 @@ fn check_choice(
     let supported = &found.supported_ca_identifiers;
     let what = format!(
         "{} {} in {region}",
-        found.engine_or(config),
+        engine_name(found, config),
         found.engine_version
     );
-    match known(&config.ca_identifier).map(str::trim) {
+    match known_set(&config.ca_identifier).map(str::trim) {
         Some(ca) if !supported.iter().any(|s| s == ca) => {
             let mut detail = format!(
                 "{what} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {}.",
@@ -331,7 +238,7 @@ fn check_choice(
             diags.error(
                 format!(
                     "CA \"{ca}\" is not supported by {} {}",
-                    found.engine_or(config),
+                    engine_name(found, config),
                     found.engine_version
                 ),
                 detail,
@@ -346,7 +253,7 @@ fn check_choice(
                 "the AWS default CA"
             };
             diags.error(
-                format!("The account's default CA {default_id} is not supported by {} {}", found.engine_or(config), found.engine_version),
+                format!("The account's default CA {default_id} is not supported by {} {}", engine_name(found, config), found.engine_version),
                 format!(
                     "No ca_identifier is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {what} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set ca_identifier (and the database's ca_cert_identifier) to one of: {}.",
                     list(supported)
@@ -358,13 +265,12 @@ fn check_choice(
     }
 }
 
-impl EngineVersion {
-    fn engine_or<'a>(&'a self, config: &'a EngineCaState) -> &'a str {
-        if self.engine.is_empty() {
-            known(&config.engine).unwrap_or_default()
-        } else {
-            &self.engine
-        }
+/// The engine RDS names for `found`, else the configuration's.
+fn engine_name<'a>(found: &'a EngineVersion, config: &'a EngineCaState) -> &'a str {
+    if found.engine.is_empty() {
+        known_set(&config.engine).unwrap_or_default()
+    } else {
+        &found.engine
     }
 }
 
@@ -444,59 +350,11 @@ fn fail<T>(diags: &mut Diagnostics, e: &RdsError, region: &str) -> Option<T> {
                 format!("{e}.{hint}"),
             )
         }
+        RdsError::Client(e) => diags.root_error("Invalid provider configuration", e.to_string()),
         RdsError::Transport(message) => diags.root_error(
             format!("Cannot read the RDS API in {region}"),
             message.clone(),
         ),
     }
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::rds_api::Certificate;
-
-    #[test]
-    fn closest_versions_share_the_most_leading_components() {
-        let versions: Vec<String> = ["13.4", "16.1", "16.3", "16.10", "15.7", "17.2", "16.2"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            closest_versions("16.4", &versions),
-            ["16.3", "16.2", "16.1", "16.10", "17.2", "15.7", "13.4"]
-        );
-        assert_eq!(
-            closest_versions("16", &versions)[..4],
-            ["16.10", "16.3", "16.2", "16.1"]
-        );
-    }
-
-    #[test]
-    fn the_override_wins_over_the_aws_default() {
-        let cert = |id: &str, o: bool| Certificate {
-            identifier: id.into(),
-            customer_override: o,
-            valid_from: None,
-            valid_till: None,
-        };
-        let certs = [
-            cert("rds-ca-rsa2048-g1", false),
-            cert("rds-ca-ecc384-g1", true),
-        ];
-        assert_eq!(
-            effective_default(&certs, Some("rds-ca-ecc384-g1")),
-            ("rds-ca-ecc384-g1".to_string(), ACCOUNT_OVERRIDE)
-        );
-        let certs = [cert("rds-ca-rsa2048-g1", false)];
-        assert_eq!(
-            effective_default(&certs, None),
-            ("rds-ca-rsa2048-g1".to_string(), AWS_DEFAULT)
-        );
-        assert_eq!(
-            effective_default(&certs, Some("rds-ca-rsa4096-g1")),
-            ("rds-ca-rsa4096-g1".to_string(), AWS_DEFAULT)
-        );
-    }
 }

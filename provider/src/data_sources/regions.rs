@@ -10,8 +10,8 @@ use tf_provider::{DataSource, Diagnostics};
 
 use super::report;
 use crate::schema_util::{block, computed, computed_object_list, optional, strings};
-use crate::selection;
-use crate::table::{CaId, Region};
+use rdsca_table::selection;
+use rdsca_table::{CaId, Region};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RegionEntry {

@@ -5,8 +5,8 @@ use tf_provider::schema::{FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
 use super::{fail, string_param};
-use crate::selection::{self, Problem};
-use crate::table::Partition;
+use rdsca_table::selection::{self, Problem};
+use rdsca_table::Partition;
 
 pub struct BundleUrl;
 

@@ -1,10 +1,10 @@
 //! `provider::rdsca::ca_availability(region, ca)`: what the table says of a CA in a Region.
 
 use async_trait::async_trait;
-use tf_provider::schema::{Description, FunctionSchema, Type};
+use tf_provider::schema::{FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
-use super::{region_and_ca, region_and_ca_params};
+use super::{region_and_ca, region_and_ca_schema};
 
 pub struct CaAvailability;
 
@@ -14,18 +14,14 @@ impl Function for CaAvailability {
     type Output<'a> = String;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<FunctionSchema> {
-        Some(FunctionSchema {
-            parameters: region_and_ca_params(),
-            return_type: Type::String,
-            summary: "Whether RDS offers a CA in a Region, as the provider's table knows it".into(),
-            description: Description::markdown(
+        Some(region_and_ca_schema(
+            Type::String,
+            "Whether RDS offers a CA in a Region, as the provider's table knows it",
                 "Returns `offered`, `not_offered`, or `unverified` when no source confirms or rules it out \
                  (check with `aws rds describe-certificates --region <region>`). Use it in a `precondition` or `check` \
                  to treat `unverified` as you choose; `ca_available` is `true` only for `offered`. \
                  An unknown Region or CA identifier is an error.",
-            ),
-            ..Default::default()
-        })
+        ))
     }
 
     async fn call<'a>(

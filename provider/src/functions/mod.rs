@@ -6,11 +6,11 @@ pub mod ca_availability;
 pub mod ca_available;
 pub mod validate_ca;
 
-use tf_provider::schema::{Description, Parameter, Type};
+use tf_provider::schema::{Description, FunctionSchema, Parameter, Type};
 use tf_provider::Diagnostics;
 
-use crate::selection::{self, Problem};
-use crate::table::{CaId, Region};
+use rdsca_table::selection::{self, Problem};
+use rdsca_table::{CaId, Region};
 
 pub fn string_param(name: &str, markdown: &str) -> Parameter {
     Parameter {
@@ -25,12 +25,18 @@ pub const REGION_PARAM: &str = "AWS Region code, for example `eu-west-1`.";
 pub const CA_PARAM: &str =
     "CA identifier: `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1` or `rds-ca-ecc384-g1`.";
 
-/// The `(region, ca)` parameters of `ca_available` and `validate_ca`.
-pub fn region_and_ca_params() -> Vec<Parameter> {
-    vec![
-        string_param("region", REGION_PARAM),
-        string_param("ca", CA_PARAM),
-    ]
+/// The schema of a function of `(region, ca)`: `ca_available`, `ca_availability`, `validate_ca`.
+pub fn region_and_ca_schema(return_type: Type, summary: &str, markdown: &str) -> FunctionSchema {
+    FunctionSchema {
+        parameters: vec![
+            string_param("region", REGION_PARAM),
+            string_param("ca", CA_PARAM),
+        ],
+        return_type,
+        summary: summary.into(),
+        description: Description::markdown(markdown),
+        ..Default::default()
+    }
 }
 
 /// Resolves `(region, ca)` arguments; each unknown one is a function error on its argument.

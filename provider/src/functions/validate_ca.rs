@@ -1,11 +1,11 @@
 //! `provider::rdsca::validate_ca(region, ca)`: the CA, or an error when the Region does not offer it.
 
 use async_trait::async_trait;
-use tf_provider::schema::{Description, FunctionSchema, Type};
+use tf_provider::schema::{FunctionSchema, Type};
 use tf_provider::{Diagnostics, Function};
 
-use super::{fail, region_and_ca, region_and_ca_params};
-use crate::selection::{self, Place};
+use super::{fail, region_and_ca, region_and_ca_schema};
+use rdsca_table::selection::{self, Place};
 
 pub struct ValidateCa;
 
@@ -15,18 +15,14 @@ impl Function for ValidateCa {
     type Output<'a> = String;
 
     fn schema(&self, _diags: &mut Diagnostics) -> Option<FunctionSchema> {
-        Some(FunctionSchema {
-            parameters: region_and_ca_params(),
-            return_type: Type::String,
-            summary: "Checks a CA choice for a Region".into(),
-            description: Description::markdown(
+        Some(region_and_ca_schema(
+            Type::String,
+            "Checks a CA choice for a Region",
                 "Returns `ca` unchanged when RDS offers it in `region`, so it can wrap a `ca_cert_identifier` value: \
                  `ca_cert_identifier = provider::rdsca::validate_ca(var.region, var.ca)`. When the Region does not offer it, the call fails with the same message \
                  as `data.rdsca_bundle`, naming the Region, the CA and the CAs the Region offers. A CA whose availability is `unverified` \
                  (see `ca_availability`) passes: a function cannot warn, and `data.rdsca_bundle` does.",
-            ),
-            ..Default::default()
-        })
+        ))
     }
 
     async fn call<'a>(

@@ -5,6 +5,10 @@
 //! - `RDSCA_TERRAFORM`: the CLI to use (default: `terraform` on PATH). A missing CLI fails the
 //!   tests: they never skip.
 //! - `RDSCA_PROVIDER_BIN`: the provider binary (default: `<target dir>/debug/terraform-provider-rdsca`).
+//! - `RDSCA_AWS_STANDIN_BIN`: the stand-in `hashicorp/aws` provider (`tests/aws-standin`; default:
+//!   `<target dir>/debug/terraform-provider-aws`), installed in the same mirror as version
+//!   [`AWS_VERSION`] when it is built. Configurations using it get real plan and state JSON from
+//!   [`terraform_json`].
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,6 +17,9 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub const SOURCE: &str = "rdsca/rdsca";
+/// The stand-in for the AWS provider answers to the real provider's address and a version of it.
+pub const AWS_SOURCE: &str = "hashicorp/aws";
+pub const AWS_VERSION: &str = "6.0.0";
 
 /// The workspace root.
 pub fn workspace() -> PathBuf {
@@ -35,7 +42,17 @@ pub fn version() -> String {
 }
 
 pub fn provider_binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("RDSCA_PROVIDER_BIN") {
+    built_binary("RDSCA_PROVIDER_BIN", "terraform-provider-rdsca")
+}
+
+/// The stand-in `hashicorp/aws` provider (`cargo build -p rdsca-aws-standin`).
+pub fn aws_standin_binary() -> PathBuf {
+    built_binary("RDSCA_AWS_STANDIN_BIN", "terraform-provider-aws")
+}
+
+/// `$override_var`, else `<target dir>/debug/<name>`.
+fn built_binary(override_var: &str, name: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(override_var) {
         return PathBuf::from(p);
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -46,7 +63,7 @@ pub fn provider_binary() -> PathBuf {
     } else {
         workspace().join(target)
     };
-    target.join("debug/terraform-provider-rdsca")
+    target.join("debug").join(name)
 }
 
 pub fn terraform_cli() -> PathBuf {
@@ -116,26 +133,41 @@ pub struct Env {
     _dir: tempfile::TempDir,
 }
 
-/// Writes a filesystem mirror holding `binary` as rdsca/rdsca `version`, and a CLI config using it.
+/// Writes a filesystem mirror holding `binary` as rdsca/rdsca `version` (and the stand-in
+/// `hashicorp/aws` when it is built), and a CLI config using it.
 pub fn make_mirror(dir: &Path, binary: &Path, version: &str) -> PathBuf {
-    let platform = dir.join(format!(
-        "mirror/registry.terraform.io/{SOURCE}/{version}/linux_amd64"
-    ));
-    std::fs::create_dir_all(&platform).unwrap();
-    std::fs::copy(
-        binary,
-        platform.join(format!("terraform-provider-rdsca_v{version}")),
-    )
-    .unwrap();
-    write_cli_config(dir, &dir.join("mirror"))
+    let mirror = dir.join("mirror");
+    install_in_mirror(&mirror, SOURCE, version, binary);
+    let standin = aws_standin_binary();
+    if standin.is_file() {
+        install_in_mirror(&mirror, AWS_SOURCE, AWS_VERSION, &standin);
+    }
+    write_cli_config(dir, &mirror)
 }
 
+/// Places `binary` in a mirror in the unpacked layout, as `source` (`namespace/type`) `version`.
+pub fn install_in_mirror(mirror: &Path, source: &str, version: &str, binary: &Path) {
+    let platform = mirror.join(format!(
+        "registry.terraform.io/{source}/{version}/linux_amd64"
+    ));
+    std::fs::create_dir_all(&platform).unwrap();
+    let provider_type = source.rsplit('/').next().expect("namespace/type");
+    std::fs::copy(
+        binary,
+        platform.join(format!("terraform-provider-{provider_type}_v{version}")),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+}
+
+/// A CLI config installing both providers from `mirror` only (no registry is reachable).
 pub fn write_cli_config(dir: &Path, mirror: &Path) -> PathBuf {
     let config = dir.join("terraform.rc");
+    let sources =
+        format!("\"registry.terraform.io/{SOURCE}\", \"registry.terraform.io/{AWS_SOURCE}\"");
     std::fs::write(
         &config,
         format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/{SOURCE}\"]\n  }}\n  direct {{\n    exclude = [\"registry.terraform.io/{SOURCE}\"]\n  }}\n}}\n",
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [{sources}]\n  }}\n  direct {{\n    exclude = [{sources}]\n  }}\n}}\n",
             mirror.display()
         ),
     )
@@ -406,4 +438,105 @@ pub fn local_server_provider(
         server.base_url(),
         cache_dir.display()
     )
+}
+
+/// The `terraform { required_providers { aws = ... } }` block for the stand-in AWS provider.
+pub fn aws_required_providers() -> String {
+    format!("terraform {{\n  required_providers {{\n    aws = {{\n      source  = \"{AWS_SOURCE}\"\n      version = \"{AWS_VERSION}\"\n    }}\n  }}\n}}\n\n")
+}
+
+/// What Terraform writes for a configuration, as `rdsca check` reads it.
+#[derive(Debug, Clone)]
+pub struct TerraformJson {
+    /// `terraform show -json` of the saved plan (`plan -out`).
+    pub plan: Value,
+    /// `terraform show -json` of the state after applying that plan.
+    pub state: Value,
+    /// The raw `terraform.tfstate` (format version 4) after the apply.
+    pub raw_state: String,
+}
+
+/// Plans, shows, applies and shows a configuration given as `(relative path, HCL)` files (modules
+/// in subdirectories), with the stand-in AWS provider; panics with Terraform's output on failure.
+pub fn terraform_json(files: &[(&str, &str)]) -> TerraformJson {
+    let workdir = Workdir::with_files(files);
+    workdir.init();
+    let plan = workdir.saved_plan_json();
+    workdir.apply_saved_plan();
+    TerraformJson {
+        plan,
+        state: workdir.state_json(),
+        raw_state: workdir.raw_state(),
+    }
+}
+
+/// The saved plan's file name in a [`Workdir`].
+const SAVED_PLAN: &str = "tfplan";
+
+impl Workdir {
+    /// A directory holding `files`, `(relative path, text)`; subdirectories are created. A
+    /// configuration for the stand-in AWS provider fails here, clearly, when it is not built.
+    pub fn with_files(files: &[(&str, &str)]) -> Workdir {
+        if files.iter().any(|(_, text)| text.contains(AWS_SOURCE)) {
+            let standin = aws_standin_binary();
+            assert!(
+                standin.is_file(),
+                "{} is missing: run `cargo build -p rdsca-aws-standin` first (scripts/test.sh builds the whole workspace)",
+                standin.display()
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("a file in the directory")).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+        Workdir {
+            dir,
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// `terraform plan -out` then `terraform show -json` of that plan.
+    pub fn saved_plan_json(&self) -> Value {
+        self.run(&[
+            "plan",
+            "-no-color",
+            "-input=false",
+            &format!("-out={SAVED_PLAN}"),
+        ])
+        .ok();
+        self.show_json(&[SAVED_PLAN])
+    }
+
+    /// `terraform apply` of the plan [`Workdir::saved_plan_json`] saved (no approval asked).
+    pub fn apply_saved_plan(&self) {
+        self.run(&[
+            "apply",
+            "-no-color",
+            "-input=false",
+            "-auto-approve",
+            SAVED_PLAN,
+        ])
+        .ok();
+    }
+
+    /// `terraform show -json` of the current state.
+    pub fn state_json(&self) -> Value {
+        self.show_json(&[])
+    }
+
+    /// The raw local state file, `terraform.tfstate`.
+    pub fn raw_state(&self) -> String {
+        let path = self.path().join("terraform.tfstate");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn show_json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["show", "-json", "-no-color"];
+        all.extend_from_slice(args);
+        let run = self.run(&all).ok();
+        serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("terraform show -json: {e}\n{}", run.stdout))
+    }
 }

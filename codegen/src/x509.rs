@@ -1,0 +1,29 @@
+//! What the generator reads of an X.509 certificate, written once for the RDS certificates
+//! (`certificates`) and the Amazon Trust Services roots (`amazon_roots`).
+
+use x509_parser::prelude::X509Certificate;
+use x509_parser::public_key::PublicKey;
+
+/// `RSA 2048`, `EC P-256`, `EC P-384`, as read from a certificate's public key.
+pub fn key_description(cert: &X509Certificate) -> String {
+    let spki = cert.public_key();
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", rsa.key_size()),
+        Ok(PublicKey::EC(_)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            match curve.as_deref() {
+                Some("1.2.840.10045.3.1.7") => "EC P-256".into(),
+                Some("1.3.132.0.34") => "EC P-384".into(),
+                Some("1.3.132.0.35") => "EC P-521".into(),
+                other => format!("EC {}", other.unwrap_or("(no curve)")),
+            }
+        }
+        Ok(_) => "another key type".into(),
+        Err(e) => format!("an unreadable key ({e})"),
+    }
+}
