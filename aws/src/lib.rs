@@ -4,13 +4,15 @@
 //! roxmltree. See docs/performance.md for why this and not `aws-sdk-rds`.
 //!
 //! Requests go through the one HTTPS client and retry policy of `rdsca-http`. The rules about
-//! engines and the account's default CA that need the API's answers live in `engine`.
+//! engines and the account's default CA that need the API's answers live in `engine`; the fleet
+//! audit's listings (instances, clusters, pending maintenance) in `fleet`.
 //!
 //! Nothing here runs unless a caller asks: the provider builds [`RdsApi`] on the first read of
 //! `rdsca_engine_ca`, and the credential chain is resolved on its first request. It must not
 //! depend on Terraform, on the trust crate or on any front end.
 
 pub mod engine;
+pub mod fleet;
 pub mod xml;
 
 use std::time::{Duration, SystemTime};
@@ -128,9 +130,15 @@ pub struct RdsApi {
 impl RdsApi {
     /// Cheap: no file is read and no request sent until the first call.
     pub fn new(http: &HttpSettings, settings: AwsSettings) -> Result<RdsApi, RdsError> {
+        // The Region endpoints are https://; an `AWS_ENDPOINT_URL(_RDS)` the user sets may be
+        // plain http (a local endpoint), as the AWS SDKs allow.
+        let http = HttpSettings {
+            allow_insecure_http: true,
+            ..http.clone()
+        };
         Ok(RdsApi {
-            http: rdsca_http::client(http, Redirects::None)?,
-            retry: RetryPolicy::from(http),
+            http: rdsca_http::client(&http, Redirects::None)?,
+            retry: RetryPolicy::from(&http),
             settings,
             provider: Default::default(),
             credentials: Default::default(),

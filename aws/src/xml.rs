@@ -38,29 +38,32 @@ pub struct ApiError {
     pub message: String,
 }
 
-fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+pub(crate) fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     node.children()
         .find(|c| c.is_element() && c.tag_name().name() == name)
 }
 
-fn children<'a, 'i: 'a>(node: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> {
+pub(crate) fn children<'a, 'i: 'a>(
+    node: Node<'a, 'i>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> {
     node.children()
         .filter(move |c| c.is_element() && c.tag_name().name() == name)
 }
 
-fn text(node: Node, name: &str) -> Option<String> {
+pub(crate) fn text(node: Node, name: &str) -> Option<String> {
     child(node, name)
         .and_then(|c| c.text())
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
 }
 
-fn flag(node: Node, name: &str) -> Option<bool> {
+pub(crate) fn flag(node: Node, name: &str) -> Option<bool> {
     text(node, name).map(|t| t.eq_ignore_ascii_case("true"))
 }
 
 /// The `<…Result>` element of a `<Action>Response` document.
-fn result<'a, 'i>(doc: &'a Document<'i>, action: &str) -> Result<Node<'a, 'i>, String> {
+pub(crate) fn result<'a, 'i>(doc: &'a Document<'i>, action: &str) -> Result<Node<'a, 'i>, String> {
     let root = doc.root_element();
     if root.tag_name().name() != format!("{action}Response") {
         return Err(format!(
@@ -72,7 +75,7 @@ fn result<'a, 'i>(doc: &'a Document<'i>, action: &str) -> Result<Node<'a, 'i>, S
         .ok_or_else(|| format!("{action}Response has no {action}Result"))
 }
 
-fn parse(body: &str) -> Result<Document<'_>, String> {
+pub(crate) fn parse(body: &str) -> Result<Document<'_>, String> {
     Document::parse(body).map_err(|e| format!("the answer is not XML: {e}"))
 }
 

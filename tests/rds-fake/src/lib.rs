@@ -1,87 +1,50 @@
-//! A local fake of the RDS Query API for tests: `DescribeDBEngineVersions` (filters `Engine`,
-//! `EngineVersion`; `MaxRecords` / `Marker` paging) and `DescribeCertificates`, answered in the
-//! XML shapes of the real API, over plain HTTP on 127.0.0.1 (reached through
-//! `AWS_ENDPOINT_URL_RDS`). A request must carry a SigV4 `Authorization` header
-//! (`AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/rds/aws4_request, ...`) scoped to the
-//! fake's Region; the signature itself is not verified. Every request is recorded.
-//! `GET /credentials` answers container credentials (`AWS_CONTAINER_CREDENTIALS_FULL_URI`).
-//! The server runs on its own thread and stops when dropped.
+//! A local fake of the RDS Query API for tests, over plain HTTP on 127.0.0.1 (reached through
+//! `AWS_ENDPOINT_URL_RDS`), answering in the XML shapes of botocore's RDS model (2014-10-31):
+//! `DescribeDBEngineVersions` and `DescribeCertificates` (the engine check), and
+//! `DescribeDBInstances`, `DescribeDBClusters` and `DescribePendingMaintenanceActions` (the
+//! fleet audit), with `MaxRecords` / `Marker` paging and `Filters` as the model has them.
+//!
+//! One fake serves several Regions of one account ([`Fleet`]): a request must carry a SigV4
+//! `Authorization` header (`AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/rds/aws4_request,
+//! ...`) and its credential scope's Region picks the Region's data; the signature is verified
+//! only for the access keys a test registers ([`FakeRds::require_signatures`]). Faults can be injected per Region and action ([`Fault`]); every request is
+//! recorded and counted per Region and action. `GET /credentials` answers container credentials
+//! (`AWS_CONTAINER_CREDENTIALS_FULL_URI`). The server runs on its own thread and stops when
+//! dropped. [`generate`] builds a realistic fleet of any size, deterministically.
+//!
+//! Test-only: depends on nothing of the provider, so the client side is tested against an
+//! independent reading of the model.
 
-use std::collections::HashMap;
+mod answers;
+pub mod generate;
+mod query;
+mod records;
+mod signature;
+
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use rdsca_test_server::Loopback;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// One engine version the fake lists.
-#[derive(Clone, Debug)]
-pub struct EngineVersion {
-    pub engine: String,
-    pub version: String,
-    pub cas: Vec<String>,
-    pub rotation_without_restart: bool,
-}
-
-impl EngineVersion {
-    pub fn new(engine: &str, version: &str, cas: &[&str], rotation: bool) -> Self {
-        EngineVersion {
-            engine: engine.into(),
-            version: version.into(),
-            cas: cas.iter().map(|c| c.to_string()).collect(),
-            rotation_without_restart: rotation,
-        }
-    }
-}
-
-/// One CA certificate of `DescribeCertificates`.
-#[derive(Clone, Debug)]
-pub struct Certificate {
-    pub id: String,
-    pub valid_from: String,
-    pub valid_till: String,
-    pub customer_override: bool,
-}
-
-/// The three G1 CAs with their real validity, no override.
-pub fn g1_certificates() -> Vec<Certificate> {
-    [
-        (
-            "rds-ca-rsa2048-g1",
-            "2021-05-25T23:34:57Z",
-            "2061-05-25T23:34:57Z",
-        ),
-        (
-            "rds-ca-rsa4096-g1",
-            "2021-05-25T23:41:21Z",
-            "2121-05-25T23:41:21Z",
-        ),
-        (
-            "rds-ca-ecc384-g1",
-            "2021-05-25T23:43:08Z",
-            "2121-05-25T23:43:08Z",
-        ),
-    ]
-    .iter()
-    .map(|(id, from, till)| Certificate {
-        id: id.to_string(),
-        valid_from: from.to_string(),
-        valid_till: till.to_string(),
-        customer_override: false,
-    })
-    .collect()
-}
+pub use answers::iso;
+pub use query::ApiError;
+pub use records::*;
 
 /// A request as the fake saw it.
 #[derive(Clone, Debug)]
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The raw query string, without `?`.
+    pub query: String,
     pub headers: HashMap<String, String>,
     /// Query API parameters (form body and query string).
     pub params: HashMap<String, String>,
     /// `(access key id, region, service)` of the Authorization header's credential scope.
     pub scope: Option<(String, String, String)>,
+    pub body: String,
 }
 
 impl Request {
@@ -90,11 +53,31 @@ impl Request {
     }
 }
 
+/// A fault to answer with instead of the data, for one Region and action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// HTTP 403 `AccessDenied`, worded as IAM words it (the principal, `rds:<Action>`, the
+    /// resource), on every request until cleared.
+    AccessDenied,
+    /// HTTP 400 `Throttling` ("Rate exceeded") for the next `n` requests, then the data.
+    Throttling(u32),
+    /// HTTP 500 `InternalFailure` for the next `n` requests, then the data.
+    InternalError(u32),
+    /// No answer at all, for the client's timeouts: requests stall until the fault is
+    /// cleared, and a stalled connection stays open and silent until the fake is dropped.
+    Stall,
+}
+
+/// The IAM user the fake's access-denied answers name.
+pub const PRINCIPAL_USER: &str = "rdsca-test";
+
 struct State {
-    region: String,
-    versions: Vec<EngineVersion>,
-    certificates: Vec<Certificate>,
+    fleet: Fleet,
+    faults: HashMap<(String, String), Fault>,
+    counts: BTreeMap<(String, String), usize>,
     log: Vec<Request>,
+    /// Access key → secret, when signatures are checked.
+    secrets: Option<HashMap<String, String>>,
 }
 
 pub struct FakeRds {
@@ -108,13 +91,25 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 }
 
 impl FakeRds {
-    /// A fake of RDS in `region`, with these engine versions and the G1 certificates.
+    /// A fake of RDS in one Region, with these engine versions, the G1 certificates and no
+    /// databases.
     pub fn start(region: &str, versions: Vec<EngineVersion>) -> FakeRds {
+        let mut fleet = Fleet::new(generate::ACCOUNT);
+        fleet.regions.insert(
+            region.to_string(),
+            RegionData::with_engine_versions(versions),
+        );
+        FakeRds::start_fleet(fleet)
+    }
+
+    /// A fake of RDS in every Region of `fleet`.
+    pub fn start_fleet(fleet: Fleet) -> FakeRds {
         let state = Arc::new(Mutex::new(State {
-            region: region.to_string(),
-            versions,
-            certificates: g1_certificates(),
+            fleet,
+            faults: HashMap::new(),
+            counts: BTreeMap::new(),
             log: Vec::new(),
+            secrets: None,
         }));
         let thread_state = state.clone();
         let server = Loopback::serve("rdsca-rds-fake", move |tcp, _| {
@@ -140,11 +135,37 @@ impl FakeRds {
         format!("{}/credentials", self.url())
     }
 
-    /// Sets the account's override of the default CA (as `modify-certificates` does).
+    /// Sets the account's override of the default CA (as `modify-certificates` does), in
+    /// every Region.
     pub fn set_override(&self, ca: Option<&str>) {
-        for c in &mut lock(&self.state).certificates {
-            c.customer_override = Some(c.id.as_str()) == ca;
+        for region in lock(&self.state).fleet.regions.values_mut() {
+            for c in &mut region.certificates {
+                c.customer_override = Some(c.id.as_str()) == ca;
+            }
         }
+    }
+
+    /// Answers `action` in `region` with `fault` from now on (replacing an earlier one).
+    pub fn inject(&self, region: &str, action: &str, fault: Fault) {
+        lock(&self.state)
+            .faults
+            .insert((region.to_string(), action.to_string()), fault);
+    }
+
+    /// From now on, only these `(access key, secret)` pairs are accepted, and every request's
+    /// signature is checked: an unknown key is `InvalidClientTokenId`, a wrong signature
+    /// `SignatureDoesNotMatch` (both HTTP 403, as AWS answers).
+    pub fn require_signatures(&self, credentials: &[(&str, &str)]) {
+        lock(&self.state).secrets = Some(
+            credentials
+                .iter()
+                .map(|(k, s)| (k.to_string(), s.to_string()))
+                .collect(),
+        );
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.state).faults.clear();
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -153,6 +174,20 @@ impl FakeRds {
 
     pub fn request_count(&self) -> usize {
         lock(&self.state).log.len()
+    }
+
+    /// API requests for `action` scoped to `region`, faults included.
+    pub fn count(&self, region: &str, action: &str) -> usize {
+        lock(&self.state)
+            .counts
+            .get(&(region.to_string(), action.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// API requests per `(region, action)`, faults included.
+    pub fn counts(&self) -> BTreeMap<(String, String), usize> {
+        lock(&self.state).counts.clone()
     }
 }
 
@@ -246,174 +281,217 @@ async fn handle(
     }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let mut params = HashMap::new();
+    let body = String::from_utf8_lossy(&body).into_owned();
     parse_form(query, &mut params);
-    parse_form(&String::from_utf8_lossy(&body), &mut params);
+    parse_form(&body, &mut params);
     let request = Request {
         method,
         path: path.to_string(),
+        query: query.to_string(),
+        body,
         scope: headers.get("authorization").and_then(|a| scope(a)),
         headers,
         params,
     };
-    let (status, content_type, answer) = {
+    let reply = {
         let mut st = lock(&state);
         st.log.push(request.clone());
-        respond(&st, &request)
+        let request_id = request_id(st.log.len());
+        respond(&mut st, &request, &request_id).map(|r| (r, request_id))
+    };
+    let Some(((status, content_type, answer), request_id)) = reply else {
+        // Stalled: hold the connection until the server stops.
+        return std::future::pending().await;
     };
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
         403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
         _ => "Error",
     };
     let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nx-amzn-RequestId: 00000000-0000-0000-0000-000000000000\r\nConnection: close\r\n\r\n{answer}",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nx-amzn-RequestId: {request_id}\r\nConnection: close\r\n\r\n{answer}",
         answer.len()
     );
     stream.write_all(response.as_bytes()).await?;
     stream.shutdown().await
 }
 
-const NS: &str = "http://rds.amazonaws.com/doc/2014-10-31/";
-const METADATA: &str =
-    "<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>";
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-fn error(status: u16, kind: &str, code: &str, message: &str) -> (u16, &'static str, String) {
-    (
-        status,
-        "text/xml",
-        format!(
-            "<ErrorResponse xmlns=\"{NS}\"><Error><Type>{kind}</Type><Code>{code}</Code><Message>{}</Message></Error><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>",
-            escape(message)
-        ),
+/// A request id in the UUID shape RDS uses, distinct per request.
+fn request_id(n: usize) -> String {
+    format!(
+        "5e1f0a3c-{:04x}-4d2e-8b7a-{:012x}",
+        (n >> 48) & 0xffff,
+        n & 0xffff_ffff_ffff
     )
 }
 
-fn respond(state: &State, request: &Request) -> (u16, &'static str, String) {
+fn error(fault: ApiError, request_id: &str) -> (u16, &'static str, String) {
+    let body = answers::error_document(&fault, request_id);
+    (fault.status, "text/xml", body)
+}
+
+/// The answer to `request`, or `None` to stall (never answer).
+fn respond(
+    state: &mut State,
+    request: &Request,
+    request_id: &str,
+) -> Option<(u16, &'static str, String)> {
     if request.method == "GET" && request.path == "/credentials" {
-        return (
+        return Some((
             200,
             "application/json",
             "{\"AccessKeyId\":\"AKIDCONTAINER\",\"SecretAccessKey\":\"container-secret\",\"Token\":\"container-token\",\"Expiration\":\"2099-01-01T00:00:00Z\"}".into(),
-        );
+        ));
     }
     let Some(authorization) = request.headers.get("authorization") else {
-        return error(
-            403,
-            "Sender",
-            "MissingAuthenticationToken",
-            "Request is missing Authentication Token",
-        );
+        return Some(error(
+            ApiError::sender(
+                403,
+                "MissingAuthenticationToken",
+                "Request is missing Authentication Token",
+            ),
+            request_id,
+        ));
     };
-    let Some((_, region, service)) = &request.scope else {
-        return error(
-            400,
-            "Sender",
-            "IncompleteSignature",
-            &format!("Authorization header requires a SigV4 credential scope: {authorization}"),
-        );
+    let Some((access_key, region, service)) = &request.scope else {
+        return Some(error(
+            ApiError::sender(
+                400,
+                "IncompleteSignature",
+                format!("Authorization header requires a SigV4 credential scope: {authorization}"),
+            ),
+            request_id,
+        ));
     };
-    if region != &state.region || service != "rds" {
-        return error(403, "Sender", "SignatureDoesNotMatch", &format!("Credential should be scoped to a valid region, not '{region}' (service '{service}'); this endpoint is rds in '{}'.", state.region));
+    if !state.fleet.regions.contains_key(region) || service != "rds" {
+        let served: Vec<String> = state
+            .fleet
+            .regions
+            .keys()
+            .map(|r| format!("'{r}'"))
+            .collect();
+        return Some(error(
+            ApiError::sender(
+                403,
+                "SignatureDoesNotMatch",
+                format!(
+                    "Credential should be scoped to a valid region, not '{region}' (service '{service}'); this endpoint is rds in {}.",
+                    served.join(", ")
+                ),
+            ),
+            request_id,
+        ));
     }
     if !request.headers.contains_key("x-amz-date") {
-        return error(400, "Sender", "IncompleteSignature", "Missing X-Amz-Date");
+        return Some(error(
+            ApiError::sender(400, "IncompleteSignature", "Missing X-Amz-Date"),
+            request_id,
+        ));
     }
-    match request.action() {
-        Some("DescribeDBEngineVersions") => engine_versions(state, request),
-        Some("DescribeCertificates") => certificates(state),
-        Some(other) => error(
-            400,
-            "Sender",
-            "InvalidAction",
-            &format!("Could not find operation {other} for version 2014-10-31"),
-        ),
-        None => error(400, "Sender", "MissingAction", "Missing Action"),
-    }
-}
-
-fn engine_versions(state: &State, request: &Request) -> (u16, &'static str, String) {
-    let engine = request.params.get("Engine");
-    let version = request.params.get("EngineVersion");
-    if let Some(e) = engine {
-        if !state.versions.iter().any(|v| &v.engine == e) {
-            return error(
-                400,
-                "Sender",
-                "InvalidParameterValue",
-                &format!("Invalid DB engine: {e}"),
-            );
+    if let Some(secrets) = &state.secrets {
+        let Some(secret) = secrets.get(access_key) else {
+            return Some(error(
+                ApiError::sender(
+                    403,
+                    "InvalidClientTokenId",
+                    "The security token included in the request is invalid.",
+                ),
+                request_id,
+            ));
+        };
+        if let Err(e) = signature::verify(request, access_key, secret) {
+            return Some(error(e, request_id));
         }
     }
-    let matching: Vec<&EngineVersion> = state
-        .versions
-        .iter()
-        .filter(|v| {
-            engine.is_none_or(|e| &v.engine == e) && version.is_none_or(|x| &v.version == x)
-        })
-        .collect();
-    let page_size: usize = request
-        .params
-        .get("MaxRecords")
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(100);
-    let start: usize = request
-        .params
-        .get("Marker")
-        .and_then(|m| m.strip_prefix("page-"))
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0);
-    let page: Vec<&&EngineVersion> = matching.iter().skip(start).take(page_size).collect();
-    let mut xml = format!("<DescribeDBEngineVersionsResponse xmlns=\"{NS}\"><DescribeDBEngineVersionsResult><DBEngineVersions>");
-    for v in &page {
-        xml.push_str(&format!(
-            "<DBEngineVersion><Engine>{e}</Engine><EngineVersion>{ver}</EngineVersion><DBParameterGroupFamily>{e}{major}</DBParameterGroupFamily><DBEngineDescription>{e}</DBEngineDescription><DBEngineVersionDescription>{e} {ver}</DBEngineVersionDescription><ValidUpgradeTarget><UpgradeTarget><Engine>{e}</Engine><EngineVersion>{ver}.99</EngineVersion><IsMajorVersionUpgrade>false</IsMajorVersionUpgrade></UpgradeTarget></ValidUpgradeTarget><SupportedCACertificateIdentifiers>{cas}</SupportedCACertificateIdentifiers><SupportsCertificateRotationWithoutRestart>{rot}</SupportsCertificateRotationWithoutRestart><Status>available</Status></DBEngineVersion>",
-            e = escape(&v.engine),
-            ver = escape(&v.version),
-            major = escape(v.version.split('.').next().unwrap_or_default()),
-            cas = v.cas.iter().map(|c| format!("<member>{}</member>", escape(c))).collect::<String>(),
-            rot = v.rotation_without_restart,
+    let Some(action) = request.action() else {
+        return Some(error(
+            ApiError::sender(400, "MissingAction", "Missing Action"),
+            request_id,
         ));
+    };
+    let key = (region.clone(), action.to_string());
+    *state.counts.entry(key.clone()).or_default() += 1;
+    match injected(state, &key) {
+        Some(Injected::Answer(fault)) => return Some(error(fault, request_id)),
+        Some(Injected::Stall) => return None,
+        None => {}
     }
-    xml.push_str("</DBEngineVersions>");
-    if start + page.len() < matching.len() {
-        xml.push_str(&format!("<Marker>page-{}</Marker>", start + page.len()));
-    }
-    xml.push_str(&format!(
-        "</DescribeDBEngineVersionsResult>{METADATA}</DescribeDBEngineVersionsResponse>"
-    ));
-    (200, "text/xml", xml)
+    let data = &state.fleet.regions[region];
+    let params = &request.params;
+    let answer = match action {
+        "DescribeDBEngineVersions" => {
+            answers::describe_db_engine_versions(region, data, params, request_id)
+        }
+        "DescribeCertificates" => answers::describe_certificates(region, data, params, request_id),
+        "DescribeDBInstances" => answers::describe_db_instances(region, data, params, request_id),
+        "DescribeDBClusters" => answers::describe_db_clusters(region, data, params, request_id),
+        "DescribePendingMaintenanceActions" => {
+            answers::describe_pending_maintenance_actions(region, data, params, request_id)
+        }
+        other => Err(ApiError::sender(
+            400,
+            "InvalidAction",
+            format!("Could not find operation {other} for version 2014-10-31"),
+        )),
+    };
+    Some(match answer {
+        Ok(xml) => (200, "text/xml", xml),
+        Err(fault) => error(fault, request_id),
+    })
 }
 
-fn certificates(state: &State) -> (u16, &'static str, String) {
-    let default = state
-        .certificates
-        .iter()
-        .find(|c| c.customer_override)
-        .map_or("rds-ca-rsa2048-g1", |c| c.id.as_str());
-    let mut xml = format!("<DescribeCertificatesResponse xmlns=\"{NS}\"><DescribeCertificatesResult><DefaultCertificateForNewLaunches>{default}</DefaultCertificateForNewLaunches><Certificates>");
-    for c in &state.certificates {
-        xml.push_str(&format!(
-            "<Certificate><CertificateIdentifier>{id}</CertificateIdentifier><CertificateType>CA</CertificateType><CustomerOverride>{o}</CustomerOverride>{till_override}<Thumbprint>{thumb}</Thumbprint><ValidFrom>{from}</ValidFrom><ValidTill>{till}</ValidTill><CertificateArn>arn:aws:rds:{region}::cert:{id}</CertificateArn></Certificate>",
-            id = c.id,
-            o = c.customer_override,
-            till_override = if c.customer_override { format!("<CustomerOverrideValidTill>{}</CustomerOverrideValidTill>", c.valid_till) } else { String::new() },
-            thumb = c.id.len(),
-            from = c.valid_from,
-            till = c.valid_till,
-            region = state.region,
-        ));
-    }
-    xml.push_str(&format!(
-        "</Certificates></DescribeCertificatesResult>{METADATA}</DescribeCertificatesResponse>"
-    ));
-    (200, "text/xml", xml)
+/// The injected fault for this request, if any (counting down the ones that pass).
+enum Injected {
+    Answer(ApiError),
+    Stall,
+}
+
+fn injected(state: &mut State, key: &(String, String)) -> Option<Injected> {
+    let (region, action) = key;
+    let fault = state.faults.get_mut(key)?;
+    let answer = match fault {
+        Fault::AccessDenied => {
+            let partition = partition(region);
+            let account = &state.fleet.account;
+            let resource = match action.as_str() {
+                "DescribeDBClusters" => {
+                    format!(" on resource: arn:{partition}:rds:{region}:{account}:cluster:*")
+                }
+                "DescribeDBEngineVersions" => String::new(),
+                "DescribeCertificates" => {
+                    format!(" on resource: arn:{partition}:rds:{region}:{account}:cert:*")
+                }
+                _ => format!(" on resource: arn:{partition}:rds:{region}:{account}:db:*"),
+            };
+            return Some(Injected::Answer(ApiError::sender(
+                403,
+                "AccessDenied",
+                format!("User: arn:{partition}:iam::{account}:user/{PRINCIPAL_USER} is not authorized to perform: rds:{action}{resource} because no identity-based policy allows the rds:{action} action"),
+            )));
+        }
+        Fault::Stall => return Some(Injected::Stall),
+        Fault::Throttling(n) if *n > 0 => {
+            *n -= 1;
+            ApiError::sender(400, "Throttling", "Rate exceeded")
+        }
+        Fault::InternalError(n) if *n > 0 => {
+            *n -= 1;
+            ApiError {
+                status: 500,
+                kind: "Receiver",
+                code: "InternalFailure".into(),
+                message: "An internal error has occurred. Try your query again at a later time or contact AWS customer support.".into(),
+            }
+        }
+        _ => {
+            state.faults.remove(key);
+            return None;
+        }
+    };
+    Some(Injected::Answer(answer))
 }
 
 #[cfg(test)]
