@@ -1,7 +1,8 @@
 //! The RDS CA table: Regions, partitions, CAs and their availability, bundle URLs and the RDS
 //! certificates compiled in, generated at build time from `data/rds-ca.toml` and `data/roots/`
 //! by `rdsca-codegen` (which defines the record types it emits), behind a small typed API; and
-//! the rules for choosing from it (`selection`), shared by every front end.
+//! the rules for choosing from it (`selection`, and `endpoint`: which roots a client of the
+//! database, of RDS Proxy or of both needs), shared by every front end.
 //!
 //! It owns no I/O and must not depend on HTTP, on Terraform or on any front end: the trust
 //! crate, the provider and the command line all build on it. The identifier rules it applies
