@@ -1182,7 +1182,8 @@ mod tests {
         write("docs/data-sources/rdsca_bundle.md"); // the old, prefixed name
         write("docs/resources/nothing.md");
         write("docs/regions.md"); // outside the managed layout: not the check's business
-        write("docs/performance.md");
+        write("docs/performance.md"); // hand-written pages beside the managed layout
+        write("docs/cli.md");
         let expected: BTreeSet<PathBuf> = [
             "docs/index.md",
             "docs/data-sources/bundle.md",
