@@ -54,7 +54,7 @@ fn after_help() -> String {
         .iter()
         .map(|r| {
             format!(
-                "  {:<18} {:<8} {}",
+                "  {:<22} {:<8} {}",
                 r.id(),
                 r.severity().as_str(),
                 r.description()
