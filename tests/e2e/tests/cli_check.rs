@@ -2,7 +2,8 @@
 //! stand-in `hashicorp/aws` provider (modules, count, for_each, nested modules, provider aliases in
 //! several Regions, GovCloud and China, values known only after apply, every kind of wrong CA),
 //! checked as the saved plan's JSON, the state's JSON and the raw terraform.tfstate; and the two
-//! real published states in tests/fixtures/tfstate.
+//! real published states in tests/fixtures/tfstate; and `--aws` on real Terraform output against the
+//! local fake RDS API.
 //!
 //! Needs `cargo build -p rdsca-cli -p rdsca-aws-standin -p terraform-provider-rdsca`.
 
@@ -717,4 +718,172 @@ fn bad_input_exits_1_naming_the_file() {
         "{}",
         run.stderr
     );
+}
+
+/// `--aws` on real Terraform output, against the local fake RDS API in eu-west-1 (a request for
+/// another Region is refused, as a wrong Region's endpoint would): one DescribeDBEngineVersions
+/// per distinct (Region, engine, version), the account default from the input's
+/// aws_rds_certificate (no DescribeCertificates), and Frankfurt's failure on its own resource only.
+#[test]
+fn aws_engine_check_on_the_plan_and_the_state() {
+    use rdsca_rds_fake::{EngineVersion, FakeRds};
+    const MSSQL: &str = "15.00.4236.7.v1";
+    let main = format!(
+        "{}{}",
+        aws_required_providers(),
+        r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+provider "aws" {
+  alias  = "frankfurt"
+  region = "eu-central-1"
+}
+
+resource "aws_db_instance" "pg" {
+  count              = 3
+  identifier         = "pg-${count.index}"
+  engine             = "postgres"
+  engine_version     = "16.3"
+  instance_class     = "db.t3.micro"
+  ca_cert_identifier = "rds-ca-rsa4096-g1"
+}
+
+resource "aws_db_instance" "mssql" {
+  identifier         = "mssql"
+  engine             = "sqlserver-se"
+  engine_version     = "15.00.4236.7.v1"
+  instance_class     = "db.t3.xlarge"
+  ca_cert_identifier = "rds-ca-ecc384-g1"
+}
+
+resource "aws_db_instance" "mssql_default" {
+  identifier     = "mssql-default"
+  engine         = "sqlserver-se"
+  engine_version = "15.00.4236.7.v1"
+  instance_class = "db.t3.xlarge"
+}
+
+resource "aws_rds_certificate" "default" {
+  certificate_identifier = "rds-ca-ecc384-g1"
+}
+
+resource "aws_db_instance" "frankfurt" {
+  provider           = aws.frankfurt
+  identifier         = "frankfurt"
+  engine             = "postgres"
+  engine_version     = "16.3"
+  instance_class     = "db.t3.micro"
+  ca_cert_identifier = "rds-ca-rsa2048-g1"
+}
+"#
+    );
+    let json = terraform_json(&[("main.tf", &main)]);
+    let dir = tempfile::tempdir().unwrap();
+    for (name, doc) in [("plan.json", &json.plan), ("state.json", &json.state)] {
+        let fake = FakeRds::start(
+            "eu-west-1",
+            vec![
+                EngineVersion::new(
+                    "postgres",
+                    "16.3",
+                    &["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"],
+                    true,
+                ),
+                EngineVersion::new(
+                    "sqlserver-se",
+                    MSSQL,
+                    &["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1"],
+                    false,
+                ),
+            ],
+        );
+        let file = dir.path().join(name);
+        std::fs::write(&file, doc.to_string()).unwrap();
+        let binary = cli_binary();
+        let mut cmd = Command::new(&binary);
+        cmd.args(["check", "--aws", "--format", "json", path(&file)]);
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("AWS_") {
+                cmd.env_remove(k);
+            }
+        }
+        let out = cmd
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .env("AWS_ENDPOINT_URL_RDS", fake.url())
+            .env("AWS_CONFIG_FILE", dir.path().join("no-aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.path().join("no-credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let got: Vec<(String, String, Option<String>)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["address"].as_str().unwrap().to_string(),
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["value"].as_str().map(str::to_string),
+                )
+            })
+            .collect();
+        let finding = |a: &str, r: &str, v: Option<&str>| {
+            (a.to_string(), r.to_string(), v.map(str::to_string))
+        };
+        assert_eq!(
+            got,
+            [
+                finding("aws_db_instance.frankfurt", "aws-check-failed", None),
+                finding(
+                    "aws_db_instance.mssql",
+                    "engine-ca-unsupported",
+                    Some("rds-ca-ecc384-g1")
+                ),
+                finding(
+                    "aws_db_instance.mssql_default",
+                    "engine-ca-unsupported",
+                    Some("rds-ca-ecc384-g1")
+                ),
+                finding("aws_db_instance.mssql_default", "ca-not-set", None),
+            ],
+            "{name}: {report:#}"
+        );
+        let mut asked: Vec<(String, String, String)> = fake
+            .requests()
+            .iter()
+            .map(|r| {
+                let p = |k: &str| r.params.get(k).cloned().unwrap_or_default();
+                (
+                    r.scope.as_ref().unwrap().1.clone(),
+                    p("Action"),
+                    p("Engine"),
+                )
+            })
+            .collect();
+        asked.sort();
+        let ask = |region: &str, engine: &str| {
+            (
+                region.to_string(),
+                "DescribeDBEngineVersions".to_string(),
+                engine.to_string(),
+            )
+        };
+        assert_eq!(
+            asked,
+            [
+                ask("eu-central-1", "postgres"),
+                ask("eu-west-1", "postgres"),
+                ask("eu-west-1", "sqlserver-se"),
+            ],
+            "{name}"
+        );
+    }
 }
