@@ -7,10 +7,15 @@
 #                                                        directory, and the manifest)
 #   terraform-provider-rdsca_<version>_SHA256SUMS.sig    (with a GPG key: the binary detached
 #                                                        signature the Registry checks)
-# Usage: scripts/release.sh [--out DIR] [--skip-build] [--binary PATH] [--os OS] [--arch ARCH]
-#                           [--gpg-key KEY] [--package-only | --sums-only]
-#   --binary PATH   package this binary instead of building target/release (tests use the debug
-#                   build; CI passes cross-built binaries)
+# and the same for the command line `rdsca` (issue 17), apart so the Registry's files hold only the
+# provider:
+#   rdsca_<version>_<os>_<arch>.zip                      (holds rdsca, rdsca.exe for windows)
+#   rdsca_<version>_SHA256SUMS[.sig]                     (every rdsca zip of <version>)
+# Usage: scripts/release.sh [--out DIR] [--skip-build] [--binary PATH] [--cli-binary PATH]
+#                           [--os OS] [--arch ARCH] [--gpg-key KEY] [--package-only | --sums-only]
+#   --binary PATH   package this provider binary instead of building target/release (tests use the
+#                   debug build; CI passes cross-built binaries); without --cli-binary, no rdsca zip
+#   --cli-binary PATH  package this rdsca binary (a build packages target/release/rdsca)
 #   --os, --arch    the platform in the zip's name (Terraform's names: linux, darwin, windows;
 #                   amd64, arm64); default: this machine's
 #   --gpg-key KEY   sign SHA256SUMS with this key (fingerprint, key id or user id); default: the
@@ -20,10 +25,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage="usage: $0 [--out DIR] [--skip-build] [--binary PATH] [--os OS] [--arch ARCH] [--gpg-key KEY] [--package-only | --sums-only]"
+usage="usage: $0 [--out DIR] [--skip-build] [--binary PATH] [--cli-binary PATH] [--os OS] [--arch ARCH] [--gpg-key KEY] [--package-only | --sums-only]"
 out=dist
 build=1
 binary=
+cli_binary=
 os=
 arch=
 gpg_key=${GPG_FINGERPRINT:-${GPG_KEY_ID:-}}
@@ -34,6 +40,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --skip-build) build=0; shift ;;
     --binary) binary="$2"; build=0; shift 2 ;;
+    --cli-binary) cli_binary="$2"; build=0; shift 2 ;;
     --os) os="$2"; shift 2 ;;
     --arch) arch="$2"; shift 2 ;;
     --gpg-key) gpg_key="$2"; shift 2 ;;
@@ -45,6 +52,7 @@ done
 [ "$package" = 1 ] || [ "$sums" = 1 ] || { echo "error: --package-only and --sums-only exclude each other" >&2; exit 2; }
 
 name=terraform-provider-rdsca
+cli=rdsca
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 [ -n "$version" ] || { echo "error: no version in Cargo.toml [workspace.package]" >&2; exit 1; }
 if [ -z "$os" ]; then
@@ -68,32 +76,52 @@ sha256() { if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else sh
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-if [ "$package" = 1 ]; then
-  [ -n "$python" ] || { echo "error: python3 is needed to write the zip" >&2; exit 1; }
-  target_dir=${CARGO_TARGET_DIR:-target}
-  if [ "$build" = 1 ]; then
-    cargo build --release --locked -p "$name" --bin "$name"
-  fi
-  binary=${binary:-"$target_dir/release/$name"}
-  [ -f "$binary" ] || { echo "error: $binary not built" >&2; exit 1; }
-
-  exe=
-  [ "$os" = windows ] && exe=.exe
-  inner="${name}_v${version}${exe}"
+# package BINARY INNER ZIP: a zip holding BINARY as INNER, executable.
+package() {
+  local stage
   stage=$(mktemp -d)
-  trap 'rm -rf "$stage"' EXIT
-  cp "$binary" "$stage/$inner"
-  chmod 0755 "$stage/$inner"
-  zip="${name}_${version}_${os}_${arch}.zip"
-  rm -f "$out/$zip"
-  (cd "$stage" && "$python" - "$out/$zip" "$inner" <<'PY'
+  cp "$1" "$stage/$2"
+  chmod 0755 "$stage/$2"
+  rm -f "$out/$3"
+  (cd "$stage" && "$python" - "$out/$3" "$2" <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     z.write(sys.argv[2])
 PY
   )
-  echo "packaged $out/$zip"
+  rm -rf "$stage"
+  echo "packaged $out/$3"
+}
+
+if [ "$package" = 1 ]; then
+  [ -n "$python" ] || { echo "error: python3 is needed to write the zip" >&2; exit 1; }
+  target_dir=${CARGO_TARGET_DIR:-target}
+  if [ "$build" = 1 ]; then
+    cargo build --release --locked -p "$name" --bin "$name" -p rdsca-cli --bin "$cli"
+  fi
+  # A build (or --skip-build) packages both binaries; --binary alone, the provider only.
+  if [ -z "$binary" ]; then
+    cli_binary=${cli_binary:-"$target_dir/release/$cli"}
+  fi
+  binary=${binary:-"$target_dir/release/$name"}
+  [ -f "$binary" ] || { echo "error: $binary not built" >&2; exit 1; }
+  [ -z "$cli_binary" ] || [ -f "$cli_binary" ] || { echo "error: $cli_binary not built" >&2; exit 1; }
+
+  exe=
+  [ "$os" = windows ] && exe=.exe
+  package "$binary" "${name}_v${version}${exe}" "${name}_${version}_${os}_${arch}.zip"
+  if [ -n "$cli_binary" ]; then
+    package "$cli_binary" "${cli}${exe}" "${cli}_${version}_${os}_${arch}.zip"
+  fi
 fi
+
+# sign FILE: the binary detached signature FILE.sig, checked.
+sign() {
+  # The Registry wants a binary (not armored) detached signature of SHA256SUMS.
+  gpg --batch --yes --local-user "$gpg_key" --output "$1.sig" --detach-sign "$1"
+  gpg --batch --verify "$1.sig" "$1" 2>/dev/null \
+    || { echo "error: the new signature of $1 does not verify" >&2; exit 1; }
+}
 
 if [ "$sums" = 1 ]; then
   manifest="${name}_${version}_manifest.json"
@@ -107,12 +135,19 @@ if [ "$sums" = 1 ]; then
     rm -f "$sumsfile" "$sumsfile.sig"
     sha256 "${zips[@]}" "$manifest" > "$sumsfile"
   )
-  if [ -n "$gpg_key" ]; then
-    # The Registry wants a binary (not armored) detached signature of SHA256SUMS.
-    gpg --batch --yes --local-user "$gpg_key" --output "$out/$sumsfile.sig" --detach-sign "$out/$sumsfile"
-    gpg --batch --verify "$out/$sumsfile.sig" "$out/$sumsfile" 2>/dev/null \
-      || { echo "error: the new signature of $sumsfile does not verify" >&2; exit 1; }
+  [ -z "$gpg_key" ] || sign "$out/$sumsfile"
+  # rdsca's own sums, over its zips only (none: nothing to write).
+  cli_sums="${cli}_${version}_SHA256SUMS"
+  (
+    cd "$out"
+    shopt -s nullglob
+    zips=("${cli}_${version}_"*_*.zip)
+    rm -f "$cli_sums" "$cli_sums.sig"
+    [ "${#zips[@]}" -eq 0 ] || sha256 "${zips[@]}" > "$cli_sums"
+  )
+  if [ -f "$out/$cli_sums" ] && [ -n "$gpg_key" ]; then
+    sign "$out/$cli_sums"
   fi
   echo "release artifacts in $out/:"
-  (cd "$out" && ls -l "${name}_${version}_"*)
+  (cd "$out" && ls -l "${name}_${version}_"* && { ls -l "${cli}_${version}_"* 2>/dev/null || true; })
 fi

@@ -1,8 +1,10 @@
 //! Rules over the RDS API's answers that every front end applies the same way: the engine
-//! identifiers RDS documents, how close two engine versions are, and the account's effective
-//! default CA.
+//! identifiers RDS documents, how close two engine versions are, the account's effective
+//! default CA, and whether an engine version supports a CA (with the words of the error).
 
 use rdsca_table::CaId;
+
+use crate::EngineVersion;
 
 /// Engine identifiers RDS documents (`CreateDBInstance`'s `Engine`), for a "did you mean" when
 /// the API lists no version of an engine.
@@ -90,10 +92,194 @@ pub fn effective_default(
     (id.to_string(), AWS_DEFAULT)
 }
 
+/// An engine version that cannot use a CA: the one-line summary and the detail, which names the
+/// CAs the version supports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    pub summary: String,
+    pub detail: String,
+}
+
+/// The engine RDS names for `found`, else the one asked for.
+fn engine_name<'a>(found: &'a EngineVersion, asked: &'a str) -> &'a str {
+    if found.engine.is_empty() {
+        asked
+    } else {
+        &found.engine
+    }
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// The supported CA closest to `ca`, when it is not `ca` itself (a "did you mean").
+fn nearest<'a>(ca: &str, supported: &'a [String]) -> Option<&'a str> {
+    let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
+    rdsca_ids::closest(ca, &supported)
+        .first()
+        .copied()
+        .filter(|s| *s != ca)
+}
+
+/// Whether `found` (asked for as `engine` in `region`) supports the chosen CA `ca`.
+pub fn check_chosen(
+    found: &EngineVersion,
+    engine: &str,
+    region: &str,
+    ca: &str,
+) -> Result<(), Unsupported> {
+    let supported = &found.supported_ca_identifiers;
+    if supported.iter().any(|s| s == ca) {
+        return Ok(());
+    }
+    let name = engine_name(found, engine);
+    let mut detail = format!(
+        "{name} {} in {region} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {}.",
+        found.engine_version,
+        list(supported)
+    );
+    if let Some(near) = nearest(ca, supported) {
+        detail.push_str(&format!(" Did you mean \"{near}\"?"));
+    }
+    Err(Unsupported {
+        summary: format!(
+            "CA \"{ca}\" is not supported by {name} {}",
+            found.engine_version
+        ),
+        detail,
+    })
+}
+
+/// Whether `found` supports the account's default CA `default_id` in `region`, which came
+/// from `default_source` ([`ACCOUNT_OVERRIDE`] or [`AWS_DEFAULT`]); `choose` names what to set
+/// instead.
+pub fn check_default(
+    found: &EngineVersion,
+    engine: &str,
+    region: &str,
+    default_id: &str,
+    default_source: &str,
+    choose: &str,
+) -> Result<(), Unsupported> {
+    let supported = &found.supported_ca_identifiers;
+    if supported.iter().any(|s| s == default_id) {
+        return Ok(());
+    }
+    let name = engine_name(found, engine);
+    let origin = if default_source == ACCOUNT_OVERRIDE {
+        "the account's override of the default CA (aws rds modify-certificates)"
+    } else {
+        "the AWS default CA"
+    };
+    Err(Unsupported {
+        summary: format!(
+            "The account's default CA {default_id} is not supported by {name} {}",
+            found.engine_version
+        ),
+        detail: format!(
+            "No CA is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {name} {} in {region} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set {choose} to one of: {}.",
+            found.engine_version,
+            list(supported)
+        ),
+    })
+}
+
+/// What to do about an API error code, as a sentence to append (or nothing).
+pub fn api_error_hint(code: &str) -> &'static str {
+    match code {
+        "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch"
+        | "ExpiredToken" | "ExpiredTokenException" => {
+            " The AWS credentials were rejected: check which identity the chain picks (`aws sts get-caller-identity`)."
+        }
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => {
+            " The identity needs rds:DescribeDBEngineVersions and rds:DescribeCertificates."
+        }
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Certificate;
+
+    fn sqlserver() -> EngineVersion {
+        EngineVersion {
+            engine: "sqlserver-se".into(),
+            engine_version: "15.00.4236.7.v1".into(),
+            supported_ca_identifiers: vec!["rds-ca-rsa2048-g1".into(), "rds-ca-rsa4096-g1".into()],
+            supports_certificate_rotation_without_restart: Some(false),
+        }
+    }
+
+    #[test]
+    fn a_chosen_ca_the_version_lacks() {
+        let v = sqlserver();
+        assert_eq!(
+            check_chosen(&v, "sqlserver-se", "eu-west-1", "rds-ca-rsa4096-g1"),
+            Ok(())
+        );
+        let e = check_chosen(&v, "sqlserver-se", "eu-west-1", "rds-ca-ecc384-g1").unwrap_err();
+        assert_eq!(
+            e.summary,
+            "CA \"rds-ca-ecc384-g1\" is not supported by sqlserver-se 15.00.4236.7.v1"
+        );
+        assert!(
+            e.detail
+                .ends_with("CAs this version supports: rds-ca-rsa2048-g1, rds-ca-rsa4096-g1."),
+            "{}",
+            e.detail
+        );
+        let e = check_chosen(&v, "sqlserver-se", "eu-west-1", "rds-ca-rsa4096-g2").unwrap_err();
+        assert!(
+            e.detail.ends_with(" Did you mean \"rds-ca-rsa4096-g1\"?"),
+            "{}",
+            e.detail
+        );
+    }
+
+    #[test]
+    fn a_default_the_version_lacks() {
+        let v = sqlserver();
+        assert_eq!(
+            check_default(
+                &v,
+                "sqlserver-se",
+                "eu-west-1",
+                "rds-ca-rsa2048-g1",
+                AWS_DEFAULT,
+                "x"
+            ),
+            Ok(())
+        );
+        let e = check_default(
+            &v,
+            "sqlserver-se",
+            "eu-west-1",
+            "rds-ca-ecc384-g1",
+            ACCOUNT_OVERRIDE,
+            "ca_identifier",
+        )
+        .unwrap_err();
+        assert_eq!(e.summary, "The account's default CA rds-ca-ecc384-g1 is not supported by sqlserver-se 15.00.4236.7.v1");
+        assert!(
+            e.detail
+                .contains("the account's override of the default CA"),
+            "{}",
+            e.detail
+        );
+        assert!(
+            e.detail
+                .ends_with("Set ca_identifier to one of: rds-ca-rsa2048-g1, rds-ca-rsa4096-g1."),
+            "{}",
+            e.detail
+        );
+    }
 
     #[test]
     fn closest_versions_share_the_most_leading_components() {

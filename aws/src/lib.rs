@@ -128,14 +128,12 @@ pub struct RdsApi {
 }
 
 impl RdsApi {
-    /// Cheap: no file is read and no request sent until the first call.
+    /// Cheap: no file is read and no request sent until the first call. An endpoint configured
+    /// as `http://` (`AWS_ENDPOINT_URL_RDS`, a local test double) is used as given, as the AWS
+    /// SDKs do; the Regions' own endpoints are HTTPS.
     pub fn new(http: &HttpSettings, settings: AwsSettings) -> Result<RdsApi, RdsError> {
-        // The Region endpoints are https://; an `AWS_ENDPOINT_URL(_RDS)` the user sets may be
-        // plain http (a local endpoint), as the AWS SDKs allow.
-        let http = HttpSettings {
-            allow_insecure_http: true,
-            ..http.clone()
-        };
+        let mut http = http.clone();
+        http.allow_insecure_http |= endpoint("", |k| std::env::var(k).ok()).starts_with("http://");
         Ok(RdsApi {
             http: rdsca_http::client(&http, Redirects::None)?,
             retry: RetryPolicy::from(&http),

@@ -75,6 +75,14 @@ pub enum Rule {
     RegionUnknown,
     RegionUnlisted,
     RegionInvalid,
+    /// `--aws`: the engine version does not support the CA.
+    EngineCaUnsupported,
+    /// `--aws`: RDS lists no such engine version in the Region.
+    EngineVersionUnknown,
+    /// `--aws`: the engine or its version is not known, so the API cannot be asked.
+    EngineNotChecked,
+    /// `--aws`: the RDS API of the Region could not be read.
+    AwsCheckFailed,
 }
 
 impl Rule {
@@ -88,6 +96,10 @@ impl Rule {
         Rule::RegionUnknown,
         Rule::RegionUnlisted,
         Rule::RegionInvalid,
+        Rule::EngineCaUnsupported,
+        Rule::EngineVersionUnknown,
+        Rule::EngineNotChecked,
+        Rule::AwsCheckFailed,
     ];
 
     pub fn id(self) -> &'static str {
@@ -101,18 +113,26 @@ impl Rule {
             Rule::RegionUnknown => "region-unknown",
             Rule::RegionUnlisted => "region-unlisted",
             Rule::RegionInvalid => "region-invalid",
+            Rule::EngineCaUnsupported => "engine-ca-unsupported",
+            Rule::EngineVersionUnknown => "engine-version-unknown",
+            Rule::EngineNotChecked => "engine-not-checked",
+            Rule::AwsCheckFailed => "aws-check-failed",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Rule::CaUnknown | Rule::CaRetired | Rule::CaNotOffered | Rule::RegionInvalid => {
-                Severity::Error
-            }
+            Rule::CaUnknown
+            | Rule::CaRetired
+            | Rule::CaNotOffered
+            | Rule::RegionInvalid
+            | Rule::EngineCaUnsupported
+            | Rule::EngineVersionUnknown
+            | Rule::AwsCheckFailed => Severity::Error,
             Rule::CaUnverified | Rule::CaNotSet | Rule::RegionUnknown | Rule::RegionUnlisted => {
                 Severity::Warning
             }
-            Rule::KnownAfterApply => Severity::Note,
+            Rule::KnownAfterApply | Rule::EngineNotChecked => Severity::Note,
         }
     }
 
@@ -136,6 +156,16 @@ impl Rule {
                 "The Region is well formed but not in rdsca's table, so its CAs cannot be checked."
             }
             Rule::RegionInvalid => "The Region is not an AWS Region code.",
+            Rule::EngineCaUnsupported => {
+                "--aws: the engine version does not support the CA (or the account default CA)."
+            }
+            Rule::EngineVersionUnknown => "--aws: RDS lists no such engine version in the Region.",
+            Rule::EngineNotChecked => {
+                "--aws: the engine or engine_version is unset or known only after apply, so the RDS API cannot be asked."
+            }
+            Rule::AwsCheckFailed => {
+                "--aws: the RDS API of the resource's Region could not be read (credentials, permissions, network)."
+            }
         }
     }
 }

@@ -375,12 +375,21 @@ fn every_subcommand_has_help_with_examples_and_exit_statuses() {
         "region-unknown",
         "region-unlisted",
         "region-invalid",
+        "engine-ca-unsupported",
+        "engine-version-unknown",
+        "engine-not-checked",
+        "aws-check-failed",
     ] {
         assert!(
             check_help.contains(&format!("  {rule} ")),
             "{rule} in check --help"
         );
     }
+    assert!(
+        check_help.contains("--aws-profile <PROFILE>")
+            && check_help.contains("one\nDescribeDBEngineVersions request"),
+        "{check_help}"
+    );
     let version = run(&["--version"]);
     assert_eq!(
         stdout(&version),

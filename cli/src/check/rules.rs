@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use rdsca_table::selection::{self, Place};
 use rdsca_table::{CaId, Partition, Region, RetiredCa};
 
+use super::aws::{Choice, Subject};
 use super::region::Located;
-use crate::finding::{Finding, RegionClaim, Rule};
+use crate::finding::{Finding, RegionClaim, Rule, Severity};
 use crate::terraform::{Attr, Instance, RdsType};
 
 /// The account's default CA for a Region, as an `aws_rds_certificate` of the same input sets it.
@@ -26,6 +27,9 @@ pub type Defaults<'a> = HashMap<String, AccountDefault<'a>>;
 pub struct Checker<'r> {
     pub input: usize,
     pub out: &'r mut Vec<Finding>,
+    /// With `--aws`: the resources whose CA the RDS API is to check against their engine
+    /// version (those that pass the table's rules).
+    pub engine: Option<&'r mut Vec<Subject>>,
 }
 
 /// The Region a resource is in, checked against the table.
@@ -272,27 +276,104 @@ impl Checker<'_> {
 
     /// Every rule for one instance.
     pub fn check(&mut self, instance: &Instance<'_>, located: Located, defaults: &Defaults<'_>) {
+        let first = self.out.len();
         let place = self.place(instance, located);
         let attribute = instance.rds_type.ca_attribute();
-        match instance.attr(attribute) {
-            Attr::Set(id) => self.check_ca(instance, attribute, id, &place, ""),
-            Attr::AfterApply if instance.configured(attribute) != Some(false) => self.push(
-                instance,
-                Rule::KnownAfterApply,
-                Some(attribute),
-                None,
-                place.claim(),
-                format!("Its {attribute} is known only after apply, so it cannot be checked now; check the plan of the next run or the state."),
-            ),
+        // What --aws is to check, when the CA is known.
+        let choice = match instance.attr(attribute) {
+            Attr::Set(id) => {
+                self.check_ca(instance, attribute, id, &place, "");
+                Some(Choice::Chosen(id.to_string()))
+            }
+            Attr::AfterApply if instance.configured(attribute) != Some(false) => {
+                self.push(
+                    instance,
+                    Rule::KnownAfterApply,
+                    Some(attribute),
+                    None,
+                    place.claim(),
+                    format!("Its {attribute} is known only after apply, so it cannot be checked now; check the plan of the next run or the state."),
+                );
+                None
+            }
             Attr::AfterApply | Attr::NotSet => {
                 let aurora_cluster = instance.rds_type == RdsType::Cluster
                     && matches!(instance.attr("engine"), Attr::Set(e) if e.starts_with("aurora"));
                 // An Aurora cluster's CA is its instances'; aws_rds_certificate requires its
                 // identifier, so an unset one is not a database's default.
-                if !aurora_cluster && instance.rds_type != RdsType::Certificate {
+                if aurora_cluster || instance.rds_type == RdsType::Certificate {
+                    None
+                } else {
                     self.check_default(instance, attribute, &place, defaults);
+                    match place.code().and_then(|code| defaults.get(code)) {
+                        Some(AccountDefault {
+                            address,
+                            value: Attr::Set(id),
+                        }) => Some(Choice::InputDefault {
+                            id: id.to_string(),
+                            address: address.clone(),
+                        }),
+                        Some(_) => None,
+                        None => Some(Choice::AccountDefault),
+                    }
                 }
             }
+        };
+        let wrong_already = self.out[first..]
+            .iter()
+            .any(|f| f.severity == Severity::Error);
+        if let (Some(choice), Where::Listed(region, claim), false) = (choice, &place, wrong_already)
+        {
+            if instance.rds_type != RdsType::Certificate {
+                self.engine_subject(instance, attribute, region, claim, choice);
+            }
+        }
+    }
+
+    /// With `--aws`: the resource to ask the RDS API about, or a note saying why it cannot be.
+    fn engine_subject(
+        &mut self,
+        instance: &Instance<'_>,
+        attribute: &'static str,
+        region: &Region,
+        claim: &RegionClaim,
+        ca: Choice,
+    ) {
+        if self.engine.is_none() {
+            return;
+        }
+        let known = |name: &str| match instance.attr(name) {
+            Attr::Set(v) => Ok(v.to_string()),
+            Attr::AfterApply if instance.configured(name) != Some(false) => {
+                Err(format!("its {name} is known only after apply"))
+            }
+            _ => Err(format!("its {name} is not set")),
+        };
+        match (known("engine"), known("engine_version")) {
+            (Ok(engine), Ok(version)) => {
+                let subject = Subject {
+                    input: self.input,
+                    address: instance.address.clone(),
+                    resource_type: instance.rds_type.as_str(),
+                    attribute,
+                    region: claim.clone(),
+                    region_code: region.code,
+                    engine,
+                    version,
+                    ca,
+                };
+                if let Some(subjects) = self.engine.as_mut() {
+                    subjects.push(subject);
+                }
+            }
+            (Err(why), _) | (_, Err(why)) => self.push(
+                instance,
+                Rule::EngineNotChecked,
+                None,
+                None,
+                Some(claim),
+                format!("--aws cannot ask RDS which CAs it supports: {why} (an unset engine_version is the one RDS picks at create time; a cluster instance's is its cluster's). Set engine and engine_version to have it checked."),
+            ),
         }
     }
 }
@@ -335,6 +416,7 @@ mod tests {
         let mut checker = Checker {
             input: 0,
             out: &mut out,
+            engine: None,
         };
         for i in &all {
             checker.check(i, locate(i, &fallbacks), &defaults);
@@ -501,6 +583,7 @@ mod plan_tests {
         let mut checker = Checker {
             input: 0,
             out: &mut out,
+            engine: None,
         };
         for i in &all {
             checker.check(i, locate(i, &fallbacks), &Defaults::new());

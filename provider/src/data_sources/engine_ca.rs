@@ -15,7 +15,7 @@ use tf_provider::{AttributePath, DataSource, Diagnostics};
 use super::{known_set, report};
 use crate::provider_data::ProviderData;
 use crate::schema_util::{attribute, block, computed, optional_computed, strings};
-use rdsca_aws::engine::{closest_versions, effective_default, ACCOUNT_OVERRIDE, ENGINES};
+use rdsca_aws::engine::{self, closest_versions, effective_default, ENGINES};
 use rdsca_aws::{EngineVersion, RdsApi, RdsError};
 use rdsca_table::selection::{self, Place, Problem};
 use rdsca_table::UnknownValue;
@@ -91,23 +91,6 @@ impl EngineCaState {
             }
         }
         (place, problems)
-    }
-}
-
-/// The supported CA closest to a mistyped one, if any is close (the table's "did you mean").
-fn nearest<'a>(ca: &str, supported: &'a [String]) -> Option<&'a str> {
-    let supported: Vec<&str> = supported.iter().map(String::as_str).collect();
-    rdsca_ids::closest(ca, &supported)
-        .first()
-        .copied()
-        .filter(|s| *s != ca)
-}
-
-fn list(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".into()
-    } else {
-        items.join(", ")
     }
 }
 
@@ -214,7 +197,8 @@ impl DataSource for EngineCaDataSource {
     }
 }
 
-/// The chosen CA (or the account default) must be one the version supports.
+/// The chosen CA (or the account default) must be one the version supports
+/// (`rdsca_aws::engine`'s rule, shared with `rdsca check --aws`).
 fn check_choice(
     diags: &mut Diagnostics,
     config: &EngineCaState,
@@ -223,57 +207,26 @@ fn check_choice(
     default_id: &str,
     default_source: &str,
 ) {
-    let supported = &found.supported_ca_identifiers;
-    let what = format!(
-        "{} {} in {region}",
-        engine_name(found, config),
-        found.engine_version
-    );
-    match known_set(&config.ca_identifier).map(str::trim) {
-        Some(ca) if !supported.iter().any(|s| s == ca) => {
-            let mut detail = format!(
-                "{what} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {}.",
-                list(supported)
-            );
-            if let Some(near) = nearest(ca, supported) {
-                detail.push_str(&format!(" Did you mean \"{near}\"?"));
-            }
-            diags.error(
-                format!(
-                    "CA \"{ca}\" is not supported by {} {}",
-                    engine_name(found, config),
-                    found.engine_version
-                ),
-                detail,
-                AttributePath::new("ca_identifier"),
-            );
-        }
-        Some(_) => {}
-        None if !supported.iter().any(|s| s == default_id) => {
-            let origin = if default_source == ACCOUNT_OVERRIDE {
-                "the account's override of the default CA (aws rds modify-certificates)"
-            } else {
-                "the AWS default CA"
-            };
-            diags.error(
-                format!("The account's default CA {default_id} is not supported by {} {}", engine_name(found, config), found.engine_version),
-                format!(
-                    "No ca_identifier is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {what} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set ca_identifier (and the database's ca_cert_identifier) to one of: {}.",
-                    list(supported)
-                ),
-                AttributePath::new("engine_version"),
-            );
-        }
-        None => {}
-    }
-}
-
-/// The engine RDS names for `found`, else the configuration's.
-fn engine_name<'a>(found: &'a EngineVersion, config: &'a EngineCaState) -> &'a str {
-    if found.engine.is_empty() {
-        known_set(&config.engine).unwrap_or_default()
-    } else {
-        &found.engine
+    let engine = known_set(&config.engine).unwrap_or_default();
+    let (result, attribute) = match known_set(&config.ca_identifier).map(str::trim) {
+        Some(ca) => (
+            engine::check_chosen(found, engine, region, ca),
+            "ca_identifier",
+        ),
+        None => (
+            engine::check_default(
+                found,
+                engine,
+                region,
+                default_id,
+                default_source,
+                "ca_identifier (and the database's ca_cert_identifier)",
+            ),
+            "engine_version",
+        ),
+    };
+    if let Err(e) = result {
+        diags.error(e.summary, e.detail, AttributePath::new(attribute));
     }
 }
 
@@ -343,11 +296,7 @@ fn fail<T>(diags: &mut Diagnostics, e: &RdsError, region: &str) -> Option<T> {
             format!("The AWS credential chain found a source but could not use it: {cause}. Fix that source (for SSO, `aws sso login`), or remove the data \"rdsca_engine_ca\" block: the rest of the provider needs no credentials."),
         ),
         RdsError::Api { error, .. } => {
-            let hint = match error.code.as_str() {
-                "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch" | "ExpiredToken" | "ExpiredTokenException" => " The AWS credentials were rejected: check which identity the chain picks (`aws sts get-caller-identity`).",
-                "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" => " The identity needs rds:DescribeDBEngineVersions and rds:DescribeCertificates.",
-                _ => "",
-            };
+            let hint = engine::api_error_hint(&error.code);
             diags.root_error(
                 format!("The RDS API in {region} refused the engine check"),
                 format!("{e}.{hint}"),

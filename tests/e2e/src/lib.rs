@@ -9,6 +9,7 @@
 //!   `<target dir>/debug/terraform-provider-aws`), installed in the same mirror as version
 //!   [`AWS_VERSION`] when it is built. Configurations using it get real plan and state JSON from
 //!   [`terraform_json`].
+//! - `RDSCA_CLI_BIN`: the `rdsca` command line (default: `<target dir>/debug/rdsca`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -48,6 +49,11 @@ pub fn provider_binary() -> PathBuf {
 /// The stand-in `hashicorp/aws` provider (`cargo build -p rdsca-aws-standin`).
 pub fn aws_standin_binary() -> PathBuf {
     built_binary("RDSCA_AWS_STANDIN_BIN", "terraform-provider-aws")
+}
+
+/// The `rdsca` command line (`cargo build -p rdsca-cli`).
+pub fn cli_binary() -> PathBuf {
+    built_binary("RDSCA_CLI_BIN", "rdsca")
 }
 
 /// `$override_var`, else `<target dir>/debug/<name>`.

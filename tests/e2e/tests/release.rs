@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use rdsca_e2e::{
-    provider_binary, required_providers, version, workspace, write_cli_config, Workdir,
+    cli_binary, provider_binary, required_providers, version, workspace, write_cli_config, Workdir,
 };
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -233,8 +233,22 @@ fn signed_checksums_verify_and_a_tampered_checksum_file_does_not() {
     let flag = tempfile::tempdir().unwrap();
     release(
         flag.path(),
-        &["--gpg-key", &gnupg.fingerprint],
+        &[
+            "--gpg-key",
+            &gnupg.fingerprint,
+            "--cli-binary",
+            cli_binary().to_str().unwrap(),
+        ],
         &[("GNUPGHOME", home)],
+    );
+    // rdsca's sums are signed with the same key.
+    let cli_sums = flag.path().join(format!("rdsca_{v}_SHA256SUMS"));
+    let cli_sig = flag.path().join(format!("rdsca_{v}_SHA256SUMS.sig"));
+    let good = gnupg.verify(&cli_sig, &cli_sums);
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
     );
     let env = tempfile::tempdir().unwrap();
     release(
@@ -320,6 +334,89 @@ fn a_windows_zip_holds_the_exe_and_the_checksums_cover_every_platform() {
             darwin.as_str(),
             windows.as_str(),
             &format!("terraform-provider-rdsca_{v}_manifest.json")
+        ]
+    );
+}
+
+/// The `rdsca` archives (issue 17): one per platform beside the provider's, holding `rdsca` (or
+/// `rdsca.exe`), with their own SHA256SUMS so the Registry's stays the provider's alone.
+#[test]
+fn the_rdsca_archive_holds_the_command_line_with_its_own_sums() {
+    let v = version();
+    let dist = tempfile::tempdir().unwrap();
+    let cli = cli_binary();
+    let cli = cli.to_str().unwrap();
+    release(
+        dist.path(),
+        &[
+            "--cli-binary",
+            cli,
+            "--os",
+            "windows",
+            "--arch",
+            "amd64",
+            "--package-only",
+        ],
+        &[],
+    );
+    release(dist.path(), &["--cli-binary", cli], &[]);
+    let linux = format!("rdsca_{v}_linux_amd64.zip");
+    let windows = format!("rdsca_{v}_windows_amd64.zip");
+    let sums_name = format!("rdsca_{v}_SHA256SUMS");
+    let names = file_names(dist.path());
+    for name in [&linux, &windows, &sums_name] {
+        assert!(names.contains(name), "{name} in {names:?}");
+    }
+    assert_eq!(zip_listing(&dist.path().join(&linux)), "rdsca 0o755\n");
+    assert_eq!(
+        zip_listing(&dist.path().join(&windows)),
+        "rdsca.exe 0o755\n"
+    );
+
+    // The zipped rdsca is the build, and runs.
+    let unpacked = tempfile::tempdir().unwrap();
+    let unzip = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+        ])
+        .arg(dist.path().join(&linux))
+        .arg(unpacked.path())
+        .output()
+        .unwrap();
+    assert!(unzip.status.success());
+    let binary = unpacked.path().join("rdsca");
+    assert!(std::fs::read(&binary).unwrap() == std::fs::read(cli_binary()).unwrap());
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = Command::new(&binary).arg("--version").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&run.stdout), format!("rdsca {v}\n"));
+
+    // rdsca's sums cover its zips only; the provider's, the provider's zip and manifest only.
+    let sums = std::fs::read_to_string(dist.path().join(&sums_name)).unwrap();
+    assert_eq!(
+        sums,
+        format!(
+            "{}  {linux}\n{}  {windows}\n",
+            sha256_hex(&std::fs::read(dist.path().join(&linux)).unwrap()),
+            sha256_hex(&std::fs::read(dist.path().join(&windows)).unwrap())
+        )
+    );
+    let provider_sums = std::fs::read_to_string(
+        dist.path()
+            .join(format!("terraform-provider-rdsca_{v}_SHA256SUMS")),
+    )
+    .unwrap();
+    let listed: Vec<&str> = provider_sums
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            format!("terraform-provider-rdsca_{v}_linux_amd64.zip"),
+            format!("terraform-provider-rdsca_{v}_windows_amd64.zip"),
+            format!("terraform-provider-rdsca_{v}_manifest.json"),
         ]
     );
 }
