@@ -164,14 +164,12 @@ fn parse_endpoint(name: &str) -> Result<Endpoint, String> {
 }
 
 fn parse_sha256(pin: &str) -> Result<String, String> {
-    let pin = pin.trim();
-    if pin.len() == 64 && pin.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(pin.to_ascii_lowercase())
-    } else {
-        Err(format!(
-            "\"{pin}\" is not a SHA-256: 64 hexadecimal digits, as `sha256sum` prints them"
-        ))
-    }
+    rdsca_trust::parse_sha256_pin(pin).ok_or_else(|| {
+        format!(
+            "\"{}\" is not a SHA-256: 64 hexadecimal digits, as `sha256sum` prints them",
+            pin.trim()
+        )
+    })
 }
 
 fn parse_base_url(url: &str) -> Result<String, String> {
@@ -517,14 +515,9 @@ fn download(
 
 /// The URL to fetch: AWS's, or the same path under `--base-url`.
 fn mirrored(selection: &Selection, base_url: Option<&str>) -> String {
-    let aws = selection.pem_url();
-    match base_url {
-        None => aws,
-        Some(base) => {
-            let host = format!("https://{}", selection.partition.truststore_host);
-            format!("{base}{}", aws.strip_prefix(&host).unwrap_or(&aws))
-        }
-    }
+    selection
+        .partition
+        .mirrored_url(&selection.pem_url(), base_url)
 }
 
 #[cfg(test)]

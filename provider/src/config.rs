@@ -359,13 +359,10 @@ impl ProviderConfig {
 impl Settings {
     /// The URL to fetch for an AWS bundle URL: the partition's mirror, if configured.
     pub fn content_url(&self, partition: &Partition, aws_url: &str) -> String {
-        match self.base_urls.get(partition.id) {
-            Some(base) => {
-                let prefix = format!("https://{}", partition.truststore_host);
-                format!("{base}{}", aws_url.strip_prefix(&prefix).unwrap_or(aws_url))
-            }
-            None => aws_url.to_string(),
-        }
+        partition.mirrored_url(
+            aws_url,
+            self.base_urls.get(partition.id).map(String::as_str),
+        )
     }
 }
 

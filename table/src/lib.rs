@@ -153,6 +153,17 @@ impl Partition {
             self.truststore_host
         )
     }
+    /// `aws_url` (one of this partition's truststore URLs) on a mirror: `base` replaces
+    /// `https://<truststore host>`; without a mirror, `aws_url` itself.
+    pub fn mirrored_url(&self, aws_url: &str, base: Option<&str>) -> String {
+        match base {
+            Some(base) => {
+                let host = format!("https://{}", self.truststore_host);
+                format!("{base}{}", aws_url.strip_prefix(&host).unwrap_or(aws_url))
+            }
+            None => aws_url.to_string(),
+        }
+    }
     pub fn regions(&self) -> impl Iterator<Item = &'static Region> + '_ {
         Region::all().filter(move |r| r.partition == self.id)
     }

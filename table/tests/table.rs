@@ -251,3 +251,14 @@ fn retired_cas_look_up_and_are_no_current_ca() {
     );
     assert_eq!(RetiredCa::get("rds-ca-rsa2048-g1"), None);
 }
+
+#[test]
+fn mirrored_urls_replace_the_truststore_host() {
+    let aws = Partition::get("aws").unwrap();
+    let url = Region::get("eu-west-1").unwrap().pem_url;
+    assert_eq!(aws.mirrored_url(url, None), url);
+    assert_eq!(
+        aws.mirrored_url(url, Some("https://mirror.example.com/rds")),
+        "https://mirror.example.com/rds/eu-west-1/eu-west-1-bundle.pem"
+    );
+}

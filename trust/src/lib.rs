@@ -30,8 +30,31 @@ pub use service::{
 pub use truststore::{pkcs12_truststore, stable_pkcs12_truststore, TrustStoreError};
 pub use verify::{Finding, Signatures};
 
+/// A SHA-256 pin as users write it (64 hexadecimal digits, as `sha256sum` prints them; any case,
+/// surrounding spaces ignored), in the lowercase form the bundle service compares; `None` when
+/// it is not one.
+pub fn parse_sha256_pin(pin: &str) -> Option<String> {
+    let pin = pin.trim();
+    (pin.len() == 64 && pin.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| pin.to_ascii_lowercase())
+}
+
 /// SHA-256 as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha256_pins_are_64_hex_digits_in_any_case() {
+        let pin = "E5BB2084".to_string() + &"0".repeat(56);
+        assert_eq!(
+            super::parse_sha256_pin(&format!(" {pin} ")),
+            Some(pin.to_lowercase())
+        );
+        assert_eq!(super::parse_sha256_pin(&pin[1..]), None);
+        assert_eq!(super::parse_sha256_pin(&pin.replace('E', "g")), None);
+    }
 }

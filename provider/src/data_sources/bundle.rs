@@ -177,7 +177,7 @@ impl BundleState {
         };
         let mut problems = Vec::new();
         let pin = pin.trim();
-        if pin.len() != 64 || !pin.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if rdsca_trust::parse_sha256_pin(pin).is_none() {
             problems.push(Problem {
                 attribute: "expected_sha256",
                 summary: "Invalid expected_sha256".into(),
