@@ -20,14 +20,15 @@ use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
-use sha2::Digest;
 use toml::Spanned;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::error::TableError;
 use crate::model::Partition;
 pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
+use crate::rust::byte_lit;
 pub use crate::x509::key_description;
+use crate::x509::sha256_hex;
 
 // ---------------------------------------------------------------------------------------------
 // Raw records, as written in the data file.
@@ -159,10 +160,6 @@ pub fn check(
     }
     let partitions = check_partitions(&mut c, raw_partitions, &names);
     AmazonTrust { roots, partitions }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn is_sha256_hex(s: &str) -> bool {
@@ -357,7 +354,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
         );
         ok = false;
     }
-    let sha256 = hex(&sha2::Sha256::digest(&der));
+    let sha256 = sha256_hex(&der);
     if is_sha256_hex(raw.sha256.get_ref()) && &sha256 != raw.sha256.get_ref() {
         cert_err(
             c,
@@ -369,7 +366,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
         );
         ok = false;
     }
-    let spki_sha256 = hex(&sha2::Sha256::digest(cert.public_key().raw));
+    let spki_sha256 = sha256_hex(cert.public_key().raw);
     if is_sha256_hex(raw.published_spki_sha256.get_ref())
         && &spki_sha256 != raw.published_spki_sha256.get_ref()
     {
@@ -562,16 +559,6 @@ pub struct ProxyTrust {
     pub note: Option<&'static str>,
 }
 "#;
-
-fn byte_lit(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 4 + 3);
-    s.push_str("b\"");
-    for b in bytes {
-        let _ = write!(s, "\\x{b:02x}");
-    }
-    s.push('"');
-    s
-}
 
 /// The Rust source for the Amazon Trust Services roots and the per-partition proxy trust;
 /// `source_url` maps a source id to its URL.

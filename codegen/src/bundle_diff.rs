@@ -9,11 +9,11 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::certificates::{common_name, recognise};
 use crate::model::{CertKind, Table};
+use crate::x509::sha256_hex;
 
 pub use rdsca_bundle_format::ParseError;
 
@@ -249,13 +249,6 @@ impl Report {
             if n == 1 { "" } else { "s" }
         )
     }
-}
-
-fn sha256_hex(der: &[u8]) -> String {
-    sha2::Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// A CN of an older RDS generation: `Amazon RDS Root 2019 CA`, `Amazon RDS <region> 2019 CA`,

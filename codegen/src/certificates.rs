@@ -12,7 +12,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use sha2::Digest;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::error::TableError;
@@ -22,7 +21,7 @@ use crate::model::{
 use rdsca_bundle_format::{located_pem_certificates, LocatedCertificate};
 use rdsca_ids::parse_common_name;
 
-use crate::x509::key_description;
+use crate::x509::{key_description, sha256_hex};
 
 /// What an RDS certificate's CN claims: the CA, root or intermediate, and the Region (with a
 /// special set's name before it, if any). The Region is whatever the CN says, known or not.
@@ -212,10 +211,7 @@ pub fn check_file(
             fail(field, m);
             continue;
         }
-        let sha256: String = sha2::Sha256::digest(&block.der)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = sha256_hex(&block.der);
         if let Some(first) = by_sha.get(&sha256) {
             fail(
                 field,

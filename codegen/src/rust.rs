@@ -146,7 +146,8 @@ pub struct KnownCertificate {
 }
 "#;
 
-fn byte_lit(bytes: &[u8]) -> String {
+/// `b"\x30\x82…"`: bytes as a Rust byte-string literal.
+pub(crate) fn byte_lit(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 4 + 3);
     s.push_str("b\"");
     for b in bytes {

@@ -1,6 +1,7 @@
 //! What the generator reads of an X.509 certificate, written once for the RDS certificates
 //! (`certificates`) and the Amazon Trust Services roots (`amazon_roots`).
 
+use sha2::Digest;
 use x509_parser::prelude::X509Certificate;
 use x509_parser::public_key::PublicKey;
 
@@ -26,4 +27,13 @@ pub fn key_description(cert: &X509Certificate) -> String {
         Ok(_) => "another key type".into(),
         Err(e) => format!("an unreadable key ({e})"),
     }
+}
+
+/// SHA-256 of `bytes`, lowercase hex: how fingerprints are written in the data file and the
+/// generated table.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
