@@ -9,7 +9,7 @@ use rdsca_aws::audit::{
     audit, AuditRequest, DatabaseAudit, FleetFilters, FleetReport, RegionFailure, Thresholds,
     Verdict, IAM_ACTIONS,
 };
-use rdsca_aws::{engine::ENGINES, AwsSettings, RdsApi};
+use rdsca_aws::{engine::ENGINES, AwsSettings, RdsApi, RdsError};
 use rdsca_http::HttpSettings;
 use rdsca_table::{CaId, Partition, UnknownValue};
 use serde_json::{json, Value};
@@ -48,7 +48,7 @@ rds:DescribePendingMaintenanceActions, rds:DescribeDBEngineVersions (an access-d
 reported with the action it lacks).
 
 Exit status: 0 when no finding is at or above --fail-on, 2 when one is, 1 for bad input (an unknown
-Region, partition, engine or CA, a malformed --tag, --fail-days above --warn-days).";
+Region, partition, engine or CA, a malformed --tag, --fail-days above --warn-days, no AWS credentials).";
 
 /// Output formats of `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -198,6 +198,9 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<Outcome, CliError> {
         .build()
         .map_err(|e| CliError::BadInput(format!("cannot start the audit: {e}")))?;
     let report = runtime.block_on(audit(&api, &request));
+    if let Some(cause) = no_credentials(&report) {
+        return Err(CliError::BadInput(cause));
+    }
     for f in &report.region_errors {
         eprintln!("rdsca: {}", failure_text(f));
     }
@@ -215,6 +218,27 @@ pub fn run(args: &AuditArgs, out: &mut dyn Write) -> Result<Outcome, CliError> {
         Outcome::Findings
     } else {
         Outcome::Clean
+    })
+}
+
+/// When no Region could be read for want of credentials, the run could not start: bad input
+/// (exit 1), said once rather than per Region.
+fn no_credentials(report: &FleetReport) -> Option<String> {
+    let first = report.region_errors.first()?;
+    let all_credentials = report.region_errors.iter().all(|f| {
+        matches!(
+            f.error,
+            RdsError::NoCredentials(_) | RdsError::Credentials(_)
+        )
+    });
+    if !report.databases.is_empty() || !all_credentials {
+        return None;
+    }
+    Some(match &first.error {
+        RdsError::NoCredentials(cause) => format!(
+            "no AWS credentials ({cause}). Provide them as the AWS CLI takes them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile (AWS_PROFILE or --aws-profile; SSO after `aws sso login`), web identity, or the container or instance role"
+        ),
+        other => format!("the AWS credentials could not be loaded: {other}"),
     })
 }
 

@@ -207,6 +207,40 @@ fn bad_input_exits_1_naming_the_value() {
 }
 
 #[test]
+fn no_credentials_is_bad_input_said_once() {
+    let fleet = generate::fleet(&FleetSpec::new(10, time::OffsetDateTime::now_utc()));
+    let fake = start(&fleet);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rdsca"));
+    cmd.args(["audit", "--region", "eu-west-1", "--region", "us-east-1"]);
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    ] {
+        cmd.env_remove(name);
+    }
+    let out = cmd
+        .env("AWS_CONFIG_FILE", "/nonexistent/rdsca-cli-audit/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rdsca-cli-audit/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_RDS", fake.url())
+        .output()
+        .expect("rdsca runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("rdsca: no AWS credentials").count(), 1, "{err}");
+    assert!(err.contains("--aws-profile"), "{err}");
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[test]
 fn help_has_examples_the_iam_actions_and_exit_statuses() {
     let out = rdsca(None, &["--help"]);
     assert_eq!(out.status.code(), Some(0));
