@@ -181,6 +181,9 @@ pub struct RegionFailure {
     /// Whether the Region's databases are missing from the report (a listing failed), or
     /// only some of their facts (an engine version could not be read).
     pub databases_missing: bool,
+    /// The Region rejected credentials another Region accepted: an opt-in Region the account
+    /// has not enabled, so it has no databases to audit (a note, not a failure).
+    pub not_enabled: bool,
 }
 
 /// The database with the soonest deadline.
@@ -224,10 +227,13 @@ pub async fn audit(api: &RdsApi, request: &AuditRequest) -> FleetReport {
     .await;
     let mut databases = Vec::new();
     let mut region_errors = Vec::new();
+    let mut answered = 0;
     for (found, failures) in outcomes {
+        answered += usize::from(!failures.iter().any(|f| f.databases_missing));
         databases.extend(found);
         region_errors.extend(failures);
     }
+    mark_not_enabled(&mut region_errors, answered);
     databases.sort_by(|a, b| (&a.region, &a.identifier).cmp(&(&b.region, &b.identifier)));
     let summary = summarise(&databases, request.now);
     FleetReport {
@@ -257,6 +263,20 @@ fn failure(region: &str, action: &str, error: RdsError, databases_missing: bool)
         missing_action: denied.then(|| format!("rds:{action}")),
         error,
         databases_missing,
+        not_enabled: false,
+    }
+}
+
+/// Marks the failures of Regions that rejected the credentials (`InvalidClientTokenId`) while
+/// another Region accepted them: those Regions are not enabled for the account. When no Region
+/// accepted them, the credentials are bad and every failure stays one.
+fn mark_not_enabled(failures: &mut [RegionFailure], answered: usize) {
+    if answered == 0 {
+        return;
+    }
+    for f in failures {
+        f.not_enabled =
+            matches!(&f.error, RdsError::Api { error, .. } if error.code == "InvalidClientTokenId");
     }
 }
 
@@ -730,6 +750,31 @@ mod tests {
     }
 
     const G1: [&str; 3] = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"];
+
+    #[test]
+    fn rejected_credentials_mean_a_region_not_enabled_only_when_another_accepted_them() {
+        let rejected = |region: &str| {
+            failure(
+                region,
+                "DescribeDBInstances",
+                RdsError::Api {
+                    status: 403,
+                    error: crate::ApiError {
+                        code: "InvalidClientTokenId".into(),
+                        message: "The security token included in the request is invalid.".into(),
+                    },
+                    endpoint: format!("https://rds.{region}.amazonaws.com"),
+                },
+                true,
+            )
+        };
+        let mut failures = vec![rejected("me-south-1")];
+        mark_not_enabled(&mut failures, 0);
+        assert!(!failures[0].not_enabled, "bad credentials everywhere");
+        mark_not_enabled(&mut failures, 2);
+        assert!(failures[0].not_enabled);
+        assert_eq!(failures[0].missing_action, None);
+    }
 
     #[test]
     fn days_left_round_down_and_go_negative_once_passed() {

@@ -39,7 +39,8 @@ Verdicts: fail when a certificate or the CA expires within --fail-days (or has e
 retired or not in --allowed-ca; warn within --warn-days, or when the CA is not offered in the Region,
 not listed by the engine version, unknown, or RDS reports no CA or expiry. A fail is an error
 finding, a warn a warning, for --fail-on. A Region that cannot be read is an error finding too
-(reported on stderr and in the output; the other Regions are still audited).
+(reported on stderr and in the output; the other Regions are still audited). A Region that rejects
+the credentials other Regions accept is an opt-in Region the account has not enabled: skipped, a note.
 
 AWS access: the standard credential chain (environment, --aws-profile or AWS_PROFILE, SSO, web
 identity, container, instance metadata); AWS_ENDPOINT_URL_RDS or AWS_ENDPOINT_URL for another
@@ -145,7 +146,13 @@ fn severity(verdict: Verdict) -> Option<Severity> {
 /// failed (an error: the audit is incomplete).
 pub fn failed(report: &FleetReport, fail_on: FailOn) -> bool {
     let databases = report.databases.iter().filter_map(|d| severity(d.verdict));
-    let regions = report.region_errors.iter().map(|_| Severity::Error);
+    let regions = report.region_errors.iter().map(|f| {
+        if f.not_enabled {
+            Severity::Note
+        } else {
+            Severity::Error
+        }
+    });
     databases.chain(regions).any(|s| fail_on.fails(s))
 }
 
@@ -247,6 +254,12 @@ fn iso(t: OffsetDateTime) -> String {
 }
 
 fn failure_text(f: &RegionFailure) -> String {
+    if f.not_enabled {
+        return format!(
+            "{}: not enabled for this account (it rejected the credentials other Regions accepted); skipped",
+            f.region
+        );
+    }
     let mut s = format!("{}: {}", f.region, f.error);
     if let Some(action) = &f.missing_action {
         s.push_str(&format!(" (allow {action})"));
@@ -301,6 +314,7 @@ pub fn to_json(report: &FleetReport, fail_on: FailOn) -> Value {
             "error": f.error.to_string(),
             "missing_action": f.missing_action,
             "databases_missing": f.databases_missing,
+            "not_enabled": f.not_enabled,
         })).collect::<Vec<_>>(),
         "summary": {
             "databases": s.databases,
@@ -395,7 +409,8 @@ fn table(report: &FleetReport, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for f in &report.region_errors {
-        writeln!(out, "\nRegion failed: {}", failure_text(f))?;
+        let what = if f.not_enabled { "skipped" } else { "failed" };
+        writeln!(out, "\nRegion {what}: {}", failure_text(f))?;
     }
     let s = &report.summary;
     let per_ca: Vec<String> = s.per_ca.iter().map(|(ca, n)| format!("{ca} {n}")).collect();
@@ -491,7 +506,12 @@ fn csv(report: &FleetReport, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.region_errors {
         let mut row = vec![String::new(); CSV_COLUMNS.len()];
         row[0] = f.region.clone();
-        row[14] = "region_error".into();
+        row[14] = if f.not_enabled {
+            "region_not_enabled"
+        } else {
+            "region_error"
+        }
+        .into();
         row[17] = failure_text(f);
         row[18] = opt(f.missing_action.as_ref());
         rows.push(row);

@@ -111,6 +111,54 @@ fn a_denied_region_is_reported_and_the_others_are_audited() {
         assert!(d["fix"]["restarts"].is_boolean());
     }
 
+    // An opt-in Region the account has not enabled is skipped, a note: exit 0 under the default
+    // --fail-on, 2 under --fail-on note.
+    fake.clear_faults();
+    fake.inject(
+        "ap-northeast-1",
+        "DescribeDBInstances",
+        Fault::RegionNotEnabled,
+    );
+    let out = rdsca(
+        Some(&fake),
+        &[
+            "--region",
+            "eu-west-1",
+            "--region",
+            "ap-northeast-1",
+            "--identifier-prefix",
+            "no-such-db",
+        ],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("ap-northeast-1: not enabled for this account"),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let out = rdsca(
+        Some(&fake),
+        &[
+            "--region",
+            "eu-west-1",
+            "--region",
+            "ap-northeast-1",
+            "--fail-on",
+            "note",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(report["region_errors"][0]["not_enabled"], true);
+    assert_eq!(
+        report["databases"].as_array().unwrap().len(),
+        fleet.regions["eu-west-1"].database_count()
+    );
+    fake.clear_faults();
+    fake.inject("sa-east-1", "DescribeDBInstances", Fault::AccessDenied);
+
     // The same Regions with --fail-on never: still reported, exit 0.
     let mut args = REGION_ARGS.to_vec();
     args.extend(["--fail-on", "never"]);
