@@ -469,6 +469,15 @@ pub fn days_between(now: OffsetDateTime, then: OffsetDateTime) -> i64 {
     (then - now).whole_seconds().div_euclid(86_400)
 }
 
+/// `1 day`, `0 days`, `12 days`.
+fn day_count(days: i64) -> String {
+    if days == 1 {
+        "1 day".into()
+    } else {
+        format!("{days} days")
+    }
+}
+
 /// The pending `ca-certificate-rotation` of each resource ARN.
 fn pending_rotations(actions: &[PendingAction]) -> HashMap<&str, PendingRotation> {
     actions
@@ -542,7 +551,8 @@ fn judge(
             Some((
                 Verdict::Fail,
                 format!(
-                    "{what} expires on {day}, in {days} days (fail at {} days)",
+                    "{what} expires on {day}, in {} (fail at {} days)",
+                    day_count(days),
                     thresholds.fail_days
                 ),
             ))
@@ -550,7 +560,8 @@ fn judge(
             Some((
                 Verdict::Warn,
                 format!(
-                    "{what} expires on {day}, in {days} days (warn at {} days)",
+                    "{what} expires on {day}, in {} (warn at {} days)",
+                    day_count(days),
                     thresholds.warn_days
                 ),
             ))
@@ -781,6 +792,8 @@ mod tests {
         assert_eq!(days_between(NOW, NOW + time::Duration::hours(47)), 1);
         assert_eq!(days_between(NOW, NOW - time::Duration::hours(1)), -1);
         assert_eq!(days_between(NOW, NOW), 0);
+        assert_eq!(day_count(1), "1 day");
+        assert_eq!(day_count(0), "0 days");
     }
 
     #[test]
