@@ -3,6 +3,7 @@
 pub mod bundle;
 pub mod certificate_authorities;
 pub mod certificate_model;
+pub mod databases;
 pub mod engine_ca;
 pub mod regions;
 
