@@ -5,12 +5,14 @@
 //!
 //! Requests go through the one HTTPS client and retry policy of `rdsca-http`. The rules about
 //! engines and the account's default CA that need the API's answers live in `engine`; the fleet
-//! audit's listings (instances, clusters, pending maintenance) in `fleet`.
+//! audit's listings (instances, clusters, pending maintenance) in `fleet`, and the audit itself
+//! (judging every database against the table and the engine versions) in `audit`.
 //!
 //! Nothing here runs unless a caller asks: the provider builds [`RdsApi`] on the first read of
 //! `rdsca_engine_ca`, and the credential chain is resolved on its first request. It must not
 //! depend on Terraform, on the trust crate or on any front end.
 
+pub mod audit;
 pub mod engine;
 pub mod fleet;
 pub mod xml;
