@@ -4,16 +4,25 @@
 //! `rdsca_engine_ca`, nothing is built or called unless a configuration reads it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use super::known_set;
+use crate::provider_data::ProviderData;
 use crate::schema_util::{block, computed, optional, optional_computed, strings, ObjectList};
+use rdsca_aws::audit::{
+    audit, AuditRequest, DatabaseAudit, FleetFilters, FleetReport, RegionFailure, Thresholds,
+    Verdict, IAM_ACTIONS,
+};
 use rdsca_table::selection::{self, Problem};
-use rdsca_table::CaId;
+use rdsca_table::{Availability, CaId};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 /// The data source's name in the provider (`rdsca_databases` in configurations).
 pub const NAME: &str = "databases";
@@ -23,13 +32,8 @@ pub const DEFAULT_WARN_DAYS: i64 = 30;
 /// `fail_days` when unset: a week before the server certificate expires.
 pub const DEFAULT_FAIL_DAYS: i64 = 7;
 
-/// The read-only IAM actions the audit needs, as the descriptions and errors name them.
-pub const IAM_ACTIONS: [&str; 4] = [
-    "rds:DescribeDBInstances",
-    "rds:DescribeDBClusters",
-    "rds:DescribePendingMaintenanceActions",
-    "rds:DescribeDBEngineVersions",
-];
+/// Requests in flight at most over every Region of one read.
+const CONCURRENCY: usize = 8;
 
 /// One database as it lands in state (`databases`).
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +68,7 @@ pub struct CaSummaryEntry {
     pub ok: i64,
     pub warn: i64,
     pub fail: i64,
-    pub soonest_valid_till: Option<String>,
+    pub soonest_deadline: Option<String>,
     pub soonest_database: Option<String>,
 }
 
@@ -73,6 +77,7 @@ pub struct CaSummaryEntry {
 pub struct FailedRegionEntry {
     pub region: String,
     pub error: String,
+    pub databases_missing: bool,
     pub missing_iam_action: Option<String>,
 }
 
@@ -90,7 +95,7 @@ pub struct DatabasesState {
     pub id: Value<String>,
     pub databases: Value<Vec<DatabaseEntry>>,
     pub summary: Value<Vec<CaSummaryEntry>>,
-    pub soonest_valid_till: Value<String>,
+    pub soonest_deadline: Value<String>,
     pub soonest_database: Value<String>,
     pub failed_regions: Value<Vec<FailedRegionEntry>>,
 }
@@ -104,7 +109,7 @@ pub fn databases_object() -> ObjectList {
             ("region", s(), "The Region the database is in."),
             ("identifier", s(), "`DBInstanceIdentifier` or `DBClusterIdentifier`."),
             ("arn", s(), "The database's ARN."),
-            ("kind", s(), "`instance` (a standalone DB instance), `aurora_member` (an instance of an Aurora cluster) or `multi_az_cluster` (a Multi-AZ DB cluster of RDS for PostgreSQL or MySQL, which carries its own server certificate)."),
+            ("kind", s(), "`instance` (a standalone DB instance), `aurora_cluster_member` (an instance of an Aurora cluster) or `multi_az_cluster` (a Multi-AZ DB cluster of RDS for PostgreSQL or MySQL, which carries its own server certificate)."),
             ("engine", s(), "DB engine (`postgres`, `aurora-mysql`, ...)."),
             ("engine_version", s(), "Engine version."),
             ("ca_identifier", s(), "The CA of the server certificate (`CACertificateIdentifier`); null when RDS does not say."),
@@ -129,7 +134,7 @@ pub fn summary_object() -> ObjectList {
     let s = || AttributeType::String;
     let n = || AttributeType::Number;
     ObjectList::new(
-        "One line per CA in use (databases without a CA under the empty string), sorted by CA.",
+        "One line per CA in use (databases for which RDS reports no CA under `none`), sorted by CA.",
         vec![
             ("ca_identifier", s(), "The CA."),
             ("databases", n(), "Databases that use it."),
@@ -137,9 +142,9 @@ pub fn summary_object() -> ObjectList {
             ("warn", n(), "With status `warn`."),
             ("fail", n(), "With status `fail`."),
             (
-                "soonest_valid_till",
+                "soonest_deadline",
                 s(),
-                "The earliest `valid_till` among them; null when none has one.",
+                "The earliest deadline among them (a server certificate's `valid_till`, or the CA's own expiry where that comes first); null when none has one.",
             ),
             (
                 "soonest_database",
@@ -157,6 +162,7 @@ pub fn failed_regions_object() -> ObjectList {
         vec![
             ("region", s(), "The Region."),
             ("error", s(), "What failed, as the API or the client said it."),
+            ("databases_missing", AttributeType::Bool, "Whether the Region's databases are missing (a listing failed), rather than only some of their facts (an engine version could not be read: `ca_supported` and `rotates_without_restart` are null)."),
             ("missing_iam_action", s(), "The IAM action the identity lacks (`rds:DescribeDBInstances`, ...) when the API answered access denied; else null."),
         ],
     )
@@ -184,8 +190,8 @@ pub fn schema() -> Schema {
             ("id", computed(s.clone(), "The Regions audited, comma-separated.")),
             ("databases", databases_object().attribute()),
             ("summary", summary_object().attribute()),
-            ("soonest_valid_till", computed(s.clone(), "The earliest server certificate deadline of the fleet; null without any.")),
-            ("soonest_database", computed(s, "`<region>/<identifier>` of the database with `soonest_valid_till`.")),
+            ("soonest_deadline", computed(s.clone(), "The fleet's earliest deadline (a server certificate's `valid_till`, or a CA's own expiry where that comes first), RFC 3339; null without any.")),
+            ("soonest_database", computed(s, "`<region>/<identifier>` of the database with `soonest_deadline`.")),
             ("failed_regions", failed_regions_object().attribute()),
         ],
     )
@@ -472,9 +478,15 @@ pub fn diagnose(diags: &mut Diagnostics, databases: &[DatabaseEntry]) {
     }
 }
 
-/// A Region that could not be read: an error, or with `allow_failed_regions` a warning.
+/// A Region that could not be read: an error (the plan stops), or with `allow_failed_regions` a
+/// warning. One whose databases were all listed but some facts not (an engine version) is a
+/// warning either way: its databases are in the report.
 pub fn diagnose_failed_region(diags: &mut Diagnostics, failed: &FailedRegionEntry, allowed: bool) {
-    let summary = format!("Cannot audit the databases of {}", failed.region);
+    let summary = if failed.databases_missing {
+        format!("Cannot audit the databases of {}", failed.region)
+    } else {
+        format!("Part of the audit of {} is missing", failed.region)
+    };
     let mut detail = format!("{}: {}.", failed.region, failed.error.trim_end_matches('.'));
     if let Some(action) = &failed.missing_iam_action {
         detail.push_str(&format!(
@@ -482,21 +494,207 @@ pub fn diagnose_failed_region(diags: &mut Diagnostics, failed: &FailedRegionEntr
             IAM_ACTIONS.join(", ")
         ));
     }
-    if allowed {
+    if !failed.databases_missing {
+        detail.push_str(" Its databases are reported, without ca_supported and rotates_without_restart where the engine version could not be read.");
+        diags.root_warning(summary, detail);
+    } else if allowed {
         detail
             .push_str(" The other Regions' databases are reported (allow_failed_regions = true).");
         diags.root_warning(summary, detail);
     } else {
         detail.push_str(" Fix the access, or set allow_failed_regions = true to report the other Regions regardless.");
-        diags.error(
-            summary,
-            detail,
-            AttributePath::new(if failed.region.is_empty() {
-                "region"
-            } else {
-                "regions"
-            }),
-        );
+        diags.root_error(summary, detail);
+    }
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
+impl From<&DatabaseAudit> for DatabaseEntry {
+    fn from(d: &DatabaseAudit) -> Self {
+        let pending = d.pending_rotation.as_ref();
+        DatabaseEntry {
+            region: d.region.clone(),
+            identifier: d.identifier.clone(),
+            arn: d.arn.clone(),
+            kind: d.kind.as_str().to_string(),
+            engine: d.engine.clone(),
+            engine_version: d.engine_version.clone(),
+            ca_identifier: d.ca_identifier.clone(),
+            valid_till: d.valid_till.map(rfc3339),
+            days_left: d.days_left,
+            ca_not_after: d.ca_not_after.map(rfc3339),
+            ca_offered: match d.ca_offered {
+                Availability::Offered => Some(true),
+                Availability::NotOffered => Some(false),
+                Availability::Unverified => None,
+            },
+            ca_supported: d.ca_supported_by_engine,
+            rotates_without_restart: d.rotates_without_restart,
+            pending_rotation_auto_applied_after: pending
+                .and_then(|p| p.auto_applied_after)
+                .map(rfc3339),
+            pending_rotation_forced_apply: pending.and_then(|p| p.forced_apply).map(rfc3339),
+            pending_rotation_current_apply: pending.and_then(|p| p.current_apply).map(rfc3339),
+            status: d.verdict.as_str().to_string(),
+            reasons: d.reasons.clone(),
+            fix_ca_identifier: d.fix.as_ref().map(|f| f.ca_identifier.clone()),
+            fix_restarts: d.fix.as_ref().map(|f| f.restarts),
+        }
+    }
+}
+
+impl From<&RegionFailure> for FailedRegionEntry {
+    fn from(f: &RegionFailure) -> Self {
+        FailedRegionEntry {
+            region: f.region.clone(),
+            error: f.error.to_string(),
+            databases_missing: f.databases_missing,
+            missing_iam_action: f.missing_action.clone(),
+        }
+    }
+}
+
+/// One line per CA of the report's summary, with its verdict counts and soonest deadline.
+fn per_ca(report: &FleetReport) -> Vec<CaSummaryEntry> {
+    let mut lines: BTreeMap<String, (CaSummaryEntry, Option<OffsetDateTime>)> = BTreeMap::new();
+    for (ca, count) in &report.summary.per_ca {
+        let entry = CaSummaryEntry {
+            ca_identifier: ca.clone(),
+            databases: *count as i64,
+            ..Default::default()
+        };
+        lines.insert(ca.clone(), (entry, None));
+    }
+    for d in &report.databases {
+        let ca = d.ca_identifier.as_deref().unwrap_or("none");
+        let Some((line, soonest)) = lines.get_mut(ca) else {
+            continue;
+        };
+        match d.verdict {
+            Verdict::Ok => line.ok += 1,
+            Verdict::Warn => line.warn += 1,
+            Verdict::Fail => line.fail += 1,
+        }
+        if let Some(deadline) = d.deadline() {
+            if soonest.is_none_or(|s| deadline < s) {
+                *soonest = Some(deadline);
+                line.soonest_deadline = Some(rfc3339(deadline));
+                line.soonest_database = Some(format!("{}/{}", d.region, d.identifier));
+            }
+        }
+    }
+    lines.into_values().map(|(line, _)| line).collect()
+}
+
+pub struct DatabasesDataSource {
+    pub shared: Arc<ProviderData>,
+}
+
+#[async_trait]
+impl DataSource for DatabasesDataSource {
+    type State<'a> = DatabasesState;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some(schema())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+        let (_, problems) = config.offline_problems(self.shared.allow_unlisted_regions());
+        super::report(diags, problems);
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        mut config: Self::State<'a>,
+        _meta: Self::ProviderMetaState<'a>,
+    ) -> Option<Self::State<'a>> {
+        let allow_unlisted = self
+            .shared
+            .content()
+            .ok()
+            .map(|(s, _)| s.allow_unlisted_regions);
+        let (inputs, problems) = config.offline_problems(allow_unlisted.or(Some(false)));
+        if !problems.is_empty() {
+            super::report(diags, problems);
+            return None;
+        }
+        let Some(inputs) = inputs else {
+            diags.root_error(
+                "The inputs of data \"rdsca_databases\" are not known yet",
+                "Every input of rdsca_databases must be known at plan time: it is read during the plan.",
+            );
+            return None;
+        };
+        let api = match self.shared.rds_api() {
+            Ok(api) => api,
+            Err(e) => {
+                diags.root_error("The rdsca provider cannot call the RDS API", e.to_string());
+                return None;
+            }
+        };
+        let request = AuditRequest {
+            regions: inputs.regions.clone(),
+            filters: FleetFilters {
+                identifier_prefix: known_set(&config.identifier_prefix).map(str::to_string),
+                engine: known_set(&config.engine).map(|e| e.trim().to_string()),
+                tags: match &config.tags {
+                    Value::Value(tags) => tags
+                        .iter()
+                        .filter_map(|(k, v)| Some((k.clone(), known_set(v)?.to_string())))
+                        .collect(),
+                    _ => BTreeMap::new(),
+                },
+            },
+            thresholds: Thresholds {
+                warn_days: inputs.warn_days,
+                fail_days: inputs.fail_days,
+                allowed_cas: inputs
+                    .allowed_cas
+                    .as_ref()
+                    .map(|cas| cas.iter().map(|c| c.as_str().to_string()).collect()),
+            },
+            now: OffsetDateTime::now_utc(),
+            concurrency: CONCURRENCY,
+        };
+        let report = audit(api, &request).await;
+        let allow_failed = matches!(config.allow_failed_regions, Value::Value(true));
+        let failed: Vec<FailedRegionEntry> = report
+            .region_errors
+            .iter()
+            .map(FailedRegionEntry::from)
+            .collect();
+        for f in &failed {
+            diagnose_failed_region(diags, f, allow_failed);
+        }
+        let databases: Vec<DatabaseEntry> =
+            report.databases.iter().map(DatabaseEntry::from).collect();
+        diagnose(diags, &databases);
+        if !diags.errors.is_empty() {
+            return None;
+        }
+        config.warn_days = Value::Value(inputs.warn_days);
+        config.fail_days = Value::Value(inputs.fail_days);
+        config.id = Value::Value(inputs.regions.join(","));
+        config.summary = Value::Value(per_ca(&report));
+        match &report.summary.soonest {
+            Some(s) => {
+                config.soonest_deadline = Value::Value(rfc3339(s.date));
+                config.soonest_database = Value::Value(format!("{}/{}", s.region, s.identifier));
+            }
+            None => {
+                config.soonest_deadline = Value::Null;
+                config.soonest_database = Value::Null;
+            }
+        }
+        config.databases = Value::Value(databases);
+        config.failed_regions = Value::Value(failed);
+        Some(config)
     }
 }
 
@@ -750,6 +948,7 @@ mod tests {
         let failed = FailedRegionEntry {
             region: "us-east-1".into(),
             error: "AccessDenied: not authorized to perform: rds:DescribeDBClusters".into(),
+            databases_missing: true,
             missing_iam_action: Some("rds:DescribeDBClusters".into()),
         };
         let mut diags = Diagnostics::default();

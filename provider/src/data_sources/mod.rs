@@ -40,6 +40,21 @@ pub fn nested_object_docs() -> Vec<NestedObject> {
             object: certificate_authorities::certificate_authorities_object(),
         },
         NestedObject {
+            data_source: databases::NAME,
+            attribute: "databases",
+            object: databases::databases_object(),
+        },
+        NestedObject {
+            data_source: databases::NAME,
+            attribute: "summary",
+            object: databases::summary_object(),
+        },
+        NestedObject {
+            data_source: databases::NAME,
+            attribute: "failed_regions",
+            object: databases::failed_regions_object(),
+        },
+        NestedObject {
             data_source: regions::NAME,
             attribute: "regions",
             object: regions::regions_object(),
