@@ -12,6 +12,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
+use super::engine_ca::credentials_help;
 use super::known_set;
 use crate::provider_data::ProviderData;
 use crate::schema_util::{block, computed, optional, optional_computed, strings, ObjectList};
@@ -19,6 +20,7 @@ use rdsca_aws::audit::{
     audit, AuditRequest, DatabaseAudit, FleetFilters, FleetReport, RegionFailure, Thresholds,
     Verdict, IAM_ACTIONS,
 };
+use rdsca_aws::RdsError;
 use rdsca_table::selection::{self, Problem};
 use rdsca_table::{Availability, CaId};
 use time::format_description::well_known::Rfc3339;
@@ -663,6 +665,26 @@ impl DataSource for DatabasesDataSource {
             concurrency: CONCURRENCY,
         };
         let report = audit(api, &request).await;
+        // Credentials are the provider's, not a Region's: one error, with how to provide them.
+        for failure in &report.region_errors {
+            match &failure.error {
+                RdsError::NoCredentials(cause) => {
+                    diags.root_error(
+                        "No AWS credentials for data \"rdsca_databases\"",
+                        credentials_help("rdsca_databases", &IAM_ACTIONS, cause),
+                    );
+                    return None;
+                }
+                RdsError::Credentials(cause) => {
+                    diags.root_error(
+                        "Cannot load AWS credentials for data \"rdsca_databases\"",
+                        format!("The AWS credential chain found a source but could not use it: {cause}. Fix that source (for SSO, `aws sso login`), or remove the data \"rdsca_databases\" block: the rest of the provider needs no credentials."),
+                    );
+                    return None;
+                }
+                _ => {}
+            }
+        }
         let allow_failed = matches!(config.allow_failed_regions, Value::Value(true));
         let failed: Vec<FailedRegionEntry> = report
             .region_errors

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use rdsca_e2e::{run_command, settled_fleet, Run, Workdir};
+use rdsca_e2e::{only_error, run_command, settled_fleet, Run, Workdir};
 use rdsca_rds_fake::{ClusterKind, FakeRds, Fault, Fleet};
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -344,6 +344,38 @@ fn bad_input_fails_terraform_validate_without_a_request() {
         ca.detail.contains("Did you mean \"rds-ca-rsa4096-g1\""),
         "{}",
         ca.detail
+    );
+    assert_eq!(fake.request_count(), 0);
+}
+
+#[test]
+fn without_credentials_one_error_says_how_to_provide_them() {
+    let (fleet_data, _, _) = mixed_fleet();
+    let fake = FakeRds::start_fleet(fleet_data);
+    let w = workdir(TWO_REGIONS);
+    let mut cmd = w.command(&["plan", "-json", "-no-color", "-input=false"]);
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_CONFIG_FILE", w.path().join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            w.path().join("no-aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_RDS", fake.url());
+    let run = run_command(&mut cmd);
+    let error = only_error(&run);
+    assert_eq!(
+        error.summary,
+        "No AWS credentials for data \"rdsca_databases\""
+    );
+    assert!(
+        error.detail.contains("The identity needs rds:DescribeDBInstances, rds:DescribeDBClusters, rds:DescribePendingMaintenanceActions and rds:DescribeDBEngineVersions."),
+        "{}",
+        error.detail
     );
     assert_eq!(fake.request_count(), 0);
 }
