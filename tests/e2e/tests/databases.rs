@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use rdsca_e2e::{only_error, run_command, settled_fleet, Run, Workdir};
-use rdsca_rds_fake::{ClusterKind, FakeRds, Fault, Fleet};
+use rdsca_rds_fake::{ClusterKind, FakeRds, Fault, Fleet, MaintenanceAction, PendingMaintenance};
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
@@ -34,9 +34,30 @@ fn mixed_fleet() -> (Fleet, String, String) {
         // Half a day more, so the whole days left do not depend on the test's speed.
         instance.valid_till = now + Duration::days(days) + Duration::hours(12);
         picked.push(instance.identifier.clone());
+        if region == "eu-west-1" {
+            // AWS has scheduled its rotation.
+            let resource = instance.arn.clone();
+            data.pending.push(PendingMaintenance {
+                resource,
+                actions: vec![MaintenanceAction {
+                    action: "ca-certificate-rotation".into(),
+                    auto_applied_after: Some(pending_date(10)),
+                    forced_apply: Some(pending_date(15)),
+                    current_apply: None,
+                    opt_in_status: None,
+                    description: "CA certificate rotation".into(),
+                }],
+            });
+        }
     }
     let eu = picked.remove(0);
     (fleet, eu, picked.remove(0))
+}
+
+/// A whole second, days from now (RDS dates have no fraction).
+fn pending_date(days: i64) -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc() + Duration::days(days);
+    t.replace_nanosecond(0).unwrap()
 }
 
 /// The identifiers the audit should report in a Region: standalone instances, Aurora members,
@@ -149,6 +170,16 @@ fn the_whole_fleet_lands_in_state_with_one_warning_per_database_past_warn_days()
     // The compiled-in eu-west-1 root of rds-ca-rsa2048-g1 (not the global one).
     assert_eq!(warned["ca_not_after"], "2061-05-20T17:49:12Z");
     assert!(warned["fix_ca_identifier"].is_string(), "{warned}");
+    assert_eq!(
+        warned["fix_restarts"],
+        !warned["rotates_without_restart"].as_bool().unwrap()
+    );
+    let auto = warned["pending_rotation_auto_applied_after"]
+        .as_str()
+        .unwrap();
+    let forced = warned["pending_rotation_forced_apply"].as_str().unwrap();
+    assert!(auto < forced, "{auto} {forced}");
+    assert!(warned["pending_rotation_current_apply"].is_null());
     assert!(databases
         .iter()
         .filter(|d| d["identifier"] != warn_db.as_str() && d["identifier"] != fail_db.as_str())
@@ -175,6 +206,13 @@ fn the_whole_fleet_lands_in_state_with_one_warning_per_database_past_warn_days()
     );
     assert!(
         w_eu.detail.contains("Fix: set ca_cert_identifier = \""),
+        "{}",
+        w_eu.detail
+    );
+    assert!(
+        w_eu.detail.contains(&format!(
+            "A ca-certificate-rotation maintenance action is pending: it is applied automatically after {auto}, and is forced on {forced}."
+        )),
         "{}",
         w_eu.detail
     );
