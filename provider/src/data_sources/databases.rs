@@ -182,7 +182,7 @@ pub fn schema() -> Schema {
         vec![
             ("region", optional(s.clone(), "One Region to audit, for example `eu-west-1`. Exactly one of `region` and `regions` must be set.")),
             ("regions", optional(strings(), "Several Regions to audit in one read, read concurrently. Exactly one of `region` and `regions` must be set.")),
-            ("identifier_prefix", optional(s.clone(), "Only databases whose identifier starts with this.")),
+            ("identifier_prefix", optional(s.clone(), "Only databases whose identifier (or, for an Aurora member, its cluster's) starts with this.")),
             ("engine", optional(s.clone(), "Only databases of this engine (`postgres`, `aurora-postgresql`, ...), sent to RDS as the `engine` filter.")),
             ("tags", optional(AttributeType::Map(Box::new(AttributeType::String)), "Only databases that carry every one of these tags with these values.")),
             ("warn_days", optional_computed(n.clone(), "A server certificate that expires within this many days is a warning. Default 30.")),
