@@ -416,50 +416,28 @@ fn deadline(entry: &DatabaseEntry) -> String {
     }
 }
 
-fn pending(entry: &DatabaseEntry) -> Option<String> {
-    let dates = [
-        (
-            "applies in the next maintenance window (opted in)",
-            &entry.pending_rotation_current_apply,
-        ),
-        (
-            "is applied automatically after",
-            &entry.pending_rotation_auto_applied_after,
-        ),
-        ("is forced on", &entry.pending_rotation_forced_apply),
-    ];
-    let parts: Vec<String> = dates
-        .iter()
-        .filter_map(|(what, date)| date.as_ref().map(|d| format!("{what} {d}")))
-        .collect();
-    (!parts.is_empty()).then(|| {
-        format!(
-            " A ca-certificate-rotation maintenance action is pending: it {}.",
-            parts.join(", and ")
-        )
-    })
-}
-
 /// Each database past a threshold as one diagnostic: `warn` a warning, `fail` an error, each
 /// naming the database, its deadline and the fix. On the `databases` attribute.
 pub fn diagnose(diags: &mut Diagnostics, databases: &[DatabaseEntry]) {
     for entry in databases {
         let name = format!("{} in {}", entry.identifier, entry.region);
+        // The audit's reasons are clauses ("its server certificate expires on ..."); without
+        // any, the deadline says why.
+        let why = if entry.reasons.is_empty() {
+            deadline(entry)
+        } else {
+            entry.reasons.join("; ")
+        };
         let mut detail = format!(
-            "{} ({} {} {}, CA {}): {}.",
+            "{} ({} {} {}, CA {}): {why}.",
             name,
             entry.kind.replace('_', " "),
             entry.engine,
             entry.engine_version,
             entry.ca_identifier.as_deref().unwrap_or("unknown"),
-            deadline(entry)
         );
-        for reason in &entry.reasons {
-            detail.push(' ');
-            detail.push_str(reason);
-        }
-        if let Some(p) = pending(entry) {
-            detail.push_str(&p);
+        if entry.days_left.is_some() && !entry.reasons.is_empty() {
+            detail.push_str(&format!(" In short, {}.", deadline(entry)));
         }
         detail.push(' ');
         detail.push_str(&fix_sentence(entry));
@@ -921,8 +899,10 @@ mod tests {
         let mut diags = Diagnostics::default();
         let mut fail = entry("fail", Some(false));
         fail.identifier = "billing".into();
-        fail.reasons = vec!["rds-ca-rsa2048-g1 is not in allowed_cas.".into()];
-        fail.pending_rotation_forced_apply = Some("2026-12-10T00:00:00Z".into());
+        fail.reasons = vec![
+            "its CA rds-ca-rsa2048-g1 is not allowed (allowed: rds-ca-rsa4096-g1)".into(),
+            "a ca-certificate-rotation is pending on 2026-12-10".into(),
+        ];
         diagnose(
             &mut diags,
             &[entry("ok", None), entry("warn", Some(true)), fail],
@@ -947,19 +927,13 @@ mod tests {
             e.summary,
             "Database billing in eu-west-1 fails the CA audit (deadline 2026-12-20T00:00:00Z)"
         );
+        // tf-provider appends a backtrace to details in debug builds.
         assert!(
-            e.detail
-                .contains("rds-ca-rsa2048-g1 is not in allowed_cas."),
-            "{}",
-            e.detail
-        );
-        assert!(
-            e.detail.contains("it is forced on 2026-12-10T00:00:00Z"),
-            "{}",
-            e.detail
-        );
-        assert!(
-            e.detail.contains("does not restart the database"),
+            e.detail.starts_with(
+            "billing in eu-west-1 (instance mysql 5.7.44, CA rds-ca-rsa2048-g1): its CA rds-ca-rsa2048-g1 is not allowed (allowed: rds-ca-rsa4096-g1); a ca-certificate-rotation is pending on 2026-12-10. \
+             In short, its server certificate expires on 2026-12-20T00:00:00Z (17 days left). \
+             Fix: set ca_cert_identifier = \"rds-ca-rsa4096-g1\" on billing; mysql 5.7.44 rotates without restart, so applying it does not restart the database."
+            ),
             "{}",
             e.detail
         );
