@@ -181,6 +181,9 @@ pub struct RegionFailure {
     /// Whether the Region's databases are missing from the report (a listing failed), or
     /// only some of their facts (an engine version could not be read).
     pub databases_missing: bool,
+    /// The Region rejected credentials another Region accepted: an opt-in Region the account
+    /// has not enabled, so it has no databases to audit (a note, not a failure).
+    pub not_enabled: bool,
 }
 
 /// The database with the soonest deadline.
@@ -224,10 +227,13 @@ pub async fn audit(api: &RdsApi, request: &AuditRequest) -> FleetReport {
     .await;
     let mut databases = Vec::new();
     let mut region_errors = Vec::new();
+    let mut answered = 0;
     for (found, failures) in outcomes {
+        answered += usize::from(!failures.iter().any(|f| f.databases_missing));
         databases.extend(found);
         region_errors.extend(failures);
     }
+    mark_not_enabled(&mut region_errors, answered);
     databases.sort_by(|a, b| (&a.region, &a.identifier).cmp(&(&b.region, &b.identifier)));
     let summary = summarise(&databases, request.now);
     FleetReport {
@@ -257,6 +263,20 @@ fn failure(region: &str, action: &str, error: RdsError, databases_missing: bool)
         missing_action: denied.then(|| format!("rds:{action}")),
         error,
         databases_missing,
+        not_enabled: false,
+    }
+}
+
+/// Marks the failures of Regions that rejected the credentials (`InvalidClientTokenId`) while
+/// another Region accepted them: those Regions are not enabled for the account. When no Region
+/// accepted them, the credentials are bad and every failure stays one.
+fn mark_not_enabled(failures: &mut [RegionFailure], answered: usize) {
+    if answered == 0 {
+        return;
+    }
+    for f in failures {
+        f.not_enabled =
+            matches!(&f.error, RdsError::Api { error, .. } if error.code == "InvalidClientTokenId");
     }
 }
 
@@ -449,6 +469,15 @@ pub fn days_between(now: OffsetDateTime, then: OffsetDateTime) -> i64 {
     (then - now).whole_seconds().div_euclid(86_400)
 }
 
+/// `1 day`, `0 days`, `12 days`.
+fn day_count(days: i64) -> String {
+    if days == 1 {
+        "1 day".into()
+    } else {
+        format!("{days} days")
+    }
+}
+
 /// The pending `ca-certificate-rotation` of each resource ARN.
 fn pending_rotations(actions: &[PendingAction]) -> HashMap<&str, PendingRotation> {
     actions
@@ -522,7 +551,8 @@ fn judge(
             Some((
                 Verdict::Fail,
                 format!(
-                    "{what} expires on {day}, in {days} days (fail at {} days)",
+                    "{what} expires on {day}, in {} (fail at {} days)",
+                    day_count(days),
                     thresholds.fail_days
                 ),
             ))
@@ -530,7 +560,8 @@ fn judge(
             Some((
                 Verdict::Warn,
                 format!(
-                    "{what} expires on {day}, in {days} days (warn at {} days)",
+                    "{what} expires on {day}, in {} (warn at {} days)",
+                    day_count(days),
                     thresholds.warn_days
                 ),
             ))
@@ -732,10 +763,37 @@ mod tests {
     const G1: [&str; 3] = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"];
 
     #[test]
+    fn rejected_credentials_mean_a_region_not_enabled_only_when_another_accepted_them() {
+        let rejected = |region: &str| {
+            failure(
+                region,
+                "DescribeDBInstances",
+                RdsError::Api {
+                    status: 403,
+                    error: crate::ApiError {
+                        code: "InvalidClientTokenId".into(),
+                        message: "The security token included in the request is invalid.".into(),
+                    },
+                    endpoint: format!("https://rds.{region}.amazonaws.com"),
+                },
+                true,
+            )
+        };
+        let mut failures = vec![rejected("me-south-1")];
+        mark_not_enabled(&mut failures, 0);
+        assert!(!failures[0].not_enabled, "bad credentials everywhere");
+        mark_not_enabled(&mut failures, 2);
+        assert!(failures[0].not_enabled);
+        assert_eq!(failures[0].missing_action, None);
+    }
+
+    #[test]
     fn days_left_round_down_and_go_negative_once_passed() {
         assert_eq!(days_between(NOW, NOW + time::Duration::hours(47)), 1);
         assert_eq!(days_between(NOW, NOW - time::Duration::hours(1)), -1);
         assert_eq!(days_between(NOW, NOW), 0);
+        assert_eq!(day_count(1), "1 day");
+        assert_eq!(day_count(0), "0 days");
     }
 
     #[test]

@@ -89,6 +89,7 @@ async fn the_audit_judges_every_database_and_keeps_the_regions_that_answer() {
         Some("rds:DescribeDBClusters")
     );
     assert!(denied.databases_missing);
+    assert!(!denied.not_enabled);
     assert!(
         denied.error.to_string().contains("AccessDenied"),
         "{}",

@@ -1,11 +1,12 @@
 //! `rdsca`, the command line: checks the RDS CA choices in Terraform plans and states
-//! (`check`), writes trust material (`bundle`), checks bundle files (`verify`) and prints the
-//! Region table (`regions`). One module per subcommand; `finding` is
+//! (`check`), writes trust material (`bundle`), checks bundle files (`verify`), prints the
+//! Region table (`regions`) and audits the databases of an account (`audit`). One module per subcommand; `finding` is
 //! the report model the checking subcommands share and `report` renders it; `terraform` reads
 //! what Terraform writes. The table, its "did you mean" and the CA messages come from
 //! `rdsca-table` (with `selection`), trust material from `rdsca-trust`, the RDS API from
 //! `rdsca-aws`; nothing here may use Terraform's plugin protocol (`tf-provider`).
 
+pub mod audit;
 pub mod bundle;
 pub mod check;
 pub mod finding;
@@ -36,8 +37,9 @@ Examples:
   rdsca bundle --region eu-west-1 > rds.pem   # the root a database client in eu-west-1 trusts
   rdsca verify global-bundle.pem        # every certificate of a bundle file, checked
   rdsca regions --format markdown       # the Region table
+  rdsca audit --region eu-west-1        # every database's CA and certificate deadline (RDS API)
 
-Exit status: 0 success, 1 bad input, 2 findings at or above --fail-on (check) or a certificate
+Exit status: 0 success, 1 bad input, 2 findings at or above --fail-on (check, audit) or a certificate
 that fails (verify).";
 
 /// The SSL/TLS certificate authorities of Amazon RDS and Aurora: check Terraform plans and
@@ -59,6 +61,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Print the Region table: each Region's bundles and the CAs RDS offers there.
     Regions(regions::RegionsArgs),
+    /// Audit the CA and server certificate of every RDS database in some Regions (the RDS API).
+    Audit(audit::AuditArgs),
 }
 
 /// How a run that did its work ended.
@@ -107,5 +111,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<Outcome, CliError> {
         Command::Bundle(args) => bundle::run(args, out),
         Command::Verify(args) => verify::run(args, out),
         Command::Regions(args) => regions::run(args, out),
+        Command::Audit(args) => audit::run(args, out),
     }
 }

@@ -63,6 +63,9 @@ pub enum Fault {
     Throttling(u32),
     /// HTTP 500 `InternalFailure` for the next `n` requests, then the data.
     InternalError(u32),
+    /// HTTP 403 `InvalidClientTokenId`, as RDS answers in an opt-in Region the account has not
+    /// enabled (the Region does not know the credentials), on every request until cleared.
+    RegionNotEnabled,
     /// No answer at all, for the client's timeouts: requests stall until the fault is
     /// cleared, and a stalled connection stays open and silent until the fake is dropped.
     Stall,
@@ -473,6 +476,11 @@ fn injected(state: &mut State, key: &(String, String)) -> Option<Injected> {
             )));
         }
         Fault::Stall => return Some(Injected::Stall),
+        Fault::RegionNotEnabled => ApiError::sender(
+            403,
+            "InvalidClientTokenId",
+            "The security token included in the request is invalid.",
+        ),
         Fault::Throttling(n) if *n > 0 => {
             *n -= 1;
             ApiError::sender(400, "Throttling", "Rate exceeded")
