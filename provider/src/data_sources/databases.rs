@@ -80,6 +80,7 @@ pub struct FailedRegionEntry {
     pub region: String,
     pub error: String,
     pub databases_missing: bool,
+    pub not_enabled: bool,
     pub missing_iam_action: Option<String>,
 }
 
@@ -160,11 +161,12 @@ pub fn summary_object() -> ObjectList {
 pub fn failed_regions_object() -> ObjectList {
     let s = || AttributeType::String;
     ObjectList::new(
-        "Regions whose databases could not be read, with `allow_failed_regions = true` (without it, a failed Region is an error).",
+        "Regions that could not be read, or only in part, and opt-in Regions the account has not enabled (a warning). A Region whose databases could not be listed is an error unless `allow_failed_regions = true`, so it lands here only with that set.",
         vec![
             ("region", s(), "The Region."),
             ("error", s(), "What failed, as the API or the client said it."),
             ("databases_missing", AttributeType::Bool, "Whether the Region's databases are missing (a listing failed), rather than only some of their facts (an engine version could not be read: `ca_supported` and `rotates_without_restart` are null)."),
+            ("not_enabled", AttributeType::Bool, "Whether the Region rejected the credentials other Regions accepted (`InvalidClientTokenId`): an opt-in Region the account has not enabled, which has no databases. A warning, never an error."),
             ("missing_iam_action", s(), "The IAM action the identity lacks (`rds:DescribeDBInstances`, ...) when the API answered access denied; else null."),
         ],
     )
@@ -177,7 +179,7 @@ pub fn schema() -> Schema {
         "The fleet audit: every DB instance and DB cluster of one Region (`region`) or several (`regions`, read concurrently), with its CA, its server certificate's deadline (`valid_till`), whether the CA is offered in the Region and supported by the engine version, whether a rotation restarts it, any pending `ca-certificate-rotation` maintenance, and the fix.\n\n\
          Thresholds: a database whose server certificate expires within `warn_days` is a plan **warning** naming it, its deadline and the fix (the `ca_cert_identifier` value, and whether applying it restarts the database). Within `fail_days` (or expired), or a CA outside `allowed_cas`, not offered in the Region or not supported by the engine version, it is an **error**: \
          error diagnostics stop the plan, so nothing of the read lands in state. To see the whole report without failing the run, put the data source in a `check` block: Terraform reports its errors as warnings there (continuous validation).\n\n\
-         A Region that cannot be read (access denied, throttled past the retries, unreachable) is an error naming the Region and, for access denied, the missing IAM action; with `allow_failed_regions = true` it is a warning instead, it is listed in `failed_regions`, and the other Regions' databases land.\n\n\
+         A Region that cannot be read (access denied, throttled past the retries, unreachable) is an error naming the Region and, for access denied, the missing IAM action; with `allow_failed_regions = true` it is a warning instead, it is listed in `failed_regions`, and the other Regions' databases land. An opt-in Region the account has not enabled (it rejects credentials the other Regions accept) is only a warning.\n\n\
          Calls AWS, and only when a configuration reads it. Credentials come from the AWS standard chain, as for `rdsca_engine_ca` (`aws_profile`, `AWS_ENDPOINT_URL_RDS`). The identity needs the read-only actions `rds:DescribeDBInstances`, `rds:DescribeDBClusters`, `rds:DescribePendingMaintenanceActions` and `rds:DescribeDBEngineVersions` (one request per distinct engine version).",
         vec![
             ("region", optional(s.clone(), "One Region to audit, for example `eu-west-1`. Exactly one of `region` and `regions` must be set.")),
@@ -462,6 +464,18 @@ pub fn diagnose(diags: &mut Diagnostics, databases: &[DatabaseEntry]) {
 /// warning. One whose databases were all listed but some facts not (an engine version) is a
 /// warning either way: its databases are in the report.
 pub fn diagnose_failed_region(diags: &mut Diagnostics, failed: &FailedRegionEntry, allowed: bool) {
+    if failed.not_enabled {
+        diags.root_warning(
+            format!("{} is not enabled for this account", failed.region),
+            format!(
+                "{} rejected the credentials that other Regions accepted ({}): an opt-in Region the account has not enabled has no databases to audit. Enable the Region (aws account enable-region --region-name {}) or remove it from regions.",
+                failed.region,
+                failed.error.trim_end_matches('.'),
+                failed.region
+            ),
+        );
+        return;
+    }
     let summary = if failed.databases_missing {
         format!("Cannot audit the databases of {}", failed.region)
     } else {
@@ -532,6 +546,7 @@ impl From<&RegionFailure> for FailedRegionEntry {
             region: f.region.clone(),
             error: f.error.to_string(),
             databases_missing: f.databases_missing,
+            not_enabled: f.not_enabled,
             missing_iam_action: f.missing_action.clone(),
         }
     }
@@ -945,6 +960,7 @@ mod tests {
             region: "us-east-1".into(),
             error: "AccessDenied: not authorized to perform: rds:DescribeDBClusters".into(),
             databases_missing: true,
+            not_enabled: false,
             missing_iam_action: Some("rds:DescribeDBClusters".into()),
         };
         let mut diags = Diagnostics::default();
@@ -961,5 +977,22 @@ mod tests {
         diagnose_failed_region(&mut diags, &failed, true);
         assert!(diags.errors.is_empty());
         assert_eq!(diags.warnings.len(), 1);
+
+        // An opt-in Region the account has not enabled: a warning, whatever allow_failed_regions.
+        let not_enabled = FailedRegionEntry {
+            region: "me-south-1".into(),
+            error: "InvalidClientTokenId: The security token included in the request is invalid."
+                .into(),
+            databases_missing: true,
+            not_enabled: true,
+            missing_iam_action: None,
+        };
+        let mut diags = Diagnostics::default();
+        diagnose_failed_region(&mut diags, &not_enabled, false);
+        assert!(diags.errors.is_empty());
+        assert_eq!(
+            diags.warnings[0].summary,
+            "me-south-1 is not enabled for this account"
+        );
     }
 }

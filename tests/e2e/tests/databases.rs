@@ -345,6 +345,46 @@ fn a_region_that_denies_access_is_an_error_naming_it_and_the_action() {
 }
 
 #[test]
+fn an_opt_in_region_not_enabled_is_a_warning_and_the_others_land() {
+    let (fleet_data, _, fail_db) = mixed_fleet();
+    let fake = FakeRds::start_fleet(fleet_data.clone());
+    for action in [
+        "DescribeDBInstances",
+        "DescribeDBClusters",
+        "DescribePendingMaintenanceActions",
+    ] {
+        fake.inject("eu-west-1", action, Fault::RegionNotEnabled);
+    }
+    let w = workdir(&format!("{TWO_REGIONS}\n  fail_days = 2"));
+    let (apply, state) = applied(&w, &fake);
+    let warning = apply
+        .warnings()
+        .into_iter()
+        .find(|d| d.summary == "eu-west-1 is not enabled for this account")
+        .unwrap();
+    assert!(
+        warning.detail.contains("InvalidClientTokenId"),
+        "{}",
+        warning.detail
+    );
+    let failed = state["failed_regions"].as_array().unwrap();
+    assert!(
+        failed
+            .iter()
+            .all(|f| f["region"] == "eu-west-1" && f["not_enabled"] == true),
+        "{failed:?}"
+    );
+    let found: BTreeSet<String> = state["databases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["identifier"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(found, expected_identifiers(&fleet_data, "us-east-1"));
+    assert!(found.contains(&fail_db));
+}
+
+#[test]
 fn bad_input_fails_terraform_validate_without_a_request() {
     let (fleet_data, _, _) = mixed_fleet();
     let fake = FakeRds::start_fleet(fleet_data);
