@@ -340,6 +340,7 @@ mod tests {
                 "docs/index.md",
                 "docs/data-sources/bundle.md",
                 "docs/data-sources/certificate_authorities.md",
+                "docs/data-sources/databases.md",
                 "docs/data-sources/engine_ca.md",
                 "docs/data-sources/regions.md",
                 "docs/functions/bundle_url.md",
@@ -360,7 +361,7 @@ mod tests {
             .expect("no pages for docs that name no data source");
         assert_eq!(
             e,
-            "nested object docs for rdsca_bundles, which is no data source of the provider (its data sources: rdsca_bundle, rdsca_certificate_authorities, rdsca_engine_ca, rdsca_regions)"
+            "nested object docs for rdsca_bundles, which is no data source of the provider (its data sources: rdsca_bundle, rdsca_certificate_authorities, rdsca_databases, rdsca_engine_ca, rdsca_regions)"
         );
     }
 }

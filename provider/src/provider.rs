@@ -14,7 +14,7 @@ use rdsca_trust::BundleService;
 
 use crate::data_sources::{
     self, bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
-    engine_ca::EngineCaDataSource, regions::RegionsDataSource,
+    databases::DatabasesDataSource, engine_ca::EngineCaDataSource, regions::RegionsDataSource,
 };
 use crate::functions::{
     bundle_url::BundleUrl, ca_availability::CaAvailability, ca_available::CaAvailable,
@@ -73,6 +73,7 @@ impl Provider for RdsCaProvider {
             data_sources::regions::NAME => RegionsDataSource,
             data_sources::certificate_authorities::NAME => CertificateAuthoritiesDataSource,
             data_sources::engine_ca::NAME => EngineCaDataSource { shared: self.shared.clone() },
+            data_sources::databases::NAME => DatabasesDataSource { shared: self.shared.clone() },
         })
     }
 
@@ -99,9 +100,15 @@ mod tests {
     use super::*;
     use crate::config::ProviderConfig;
     use crate::data_sources::{
-        bundle::BundleState, certificate_authorities::CaEntry, certificate_authorities::CasState,
-        certificate_model::CertificateModel, engine_ca::EngineCaState, nested_object_docs,
-        regions::RegionEntry, regions::RegionsState,
+        bundle::BundleState,
+        certificate_authorities::CaEntry,
+        certificate_authorities::CasState,
+        certificate_model::CertificateModel,
+        databases::{CaSummaryEntry, DatabaseEntry, DatabasesState, FailedRegionEntry},
+        engine_ca::EngineCaState,
+        nested_object_docs,
+        regions::RegionEntry,
+        regions::RegionsState,
     };
     use crate::schema_util::ObjectList;
 
@@ -185,6 +192,10 @@ mod tests {
                 data_sources::engine_ca::NAME,
                 model_keys(&EngineCaState::default()),
             ),
+            (
+                data_sources::databases::NAME,
+                model_keys(&DatabasesState::default()),
+            ),
         ];
         assert_eq!(states.len(), schemas.len(), "a data source without a check");
         for (name, keys) in states {
@@ -206,6 +217,12 @@ mod tests {
             model_keys(&CaEntry::from(rdsca_table::CaId::DEFAULT)),
             nested["certificate_authorities"]
         );
-        assert_eq!(nested.len(), 3, "a nested object without a check");
+        assert_eq!(model_keys(&DatabaseEntry::default()), nested["databases"]);
+        assert_eq!(model_keys(&CaSummaryEntry::default()), nested["summary"]);
+        assert_eq!(
+            model_keys(&FailedRegionEntry::default()),
+            nested["failed_regions"]
+        );
+        assert_eq!(nested.len(), 6, "a nested object without a check");
     }
 }

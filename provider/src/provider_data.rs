@@ -31,7 +31,8 @@ pub struct ProviderData {
     /// block before the data sources that use it (and without a block, validates none: the
     /// default holds). The outer `None`: not validated; `Some(None)`: unknown until plan.
     allow_unlisted: Mutex<Option<Option<bool>>>,
-    /// The RDS API client, built by the first read of `rdsca_engine_ca` (never otherwise).
+    /// The RDS API client, built by the first read of `rdsca_engine_ca` or `rdsca_databases`
+    /// (never otherwise).
     rds: OnceLock<Result<RdsApi, RdsError>>,
 }
 

@@ -1,7 +1,7 @@
 //! `data "rdsca_engine_ca"`: the CA check that knows the engine. Reads, with AWS credentials,
 //! the CAs an engine version supports (`DescribeDBEngineVersions`) and the account's default CA
-//! in the Region (`DescribeCertificates`). The only part of the provider that calls AWS, and
-//! only when a configuration reads it.
+//! in the Region (`DescribeCertificates`). With `rdsca_databases`, the only part of the provider
+//! that calls AWS, and only when a configuration reads it.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -51,7 +51,7 @@ pub fn schema() -> Schema {
         "The CA check that knows the DB engine: the CAs an engine version supports in a Region (`DescribeDBEngineVersions`) and the account's default CA there (`DescribeCertificates`), read from the RDS API with AWS credentials.\n\n\
          A `ca_identifier` the engine version does not support fails the plan on that attribute with the supported list, where AWS would reject it only at apply time (`InvalidParameterCombination: Version … doesn't support certificate …`). \
          Without `ca_identifier`, the account's default CA is checked instead: the one a database without `ca_cert_identifier` gets.\n\n\
-         This is the only part of the provider that calls AWS, and only when a configuration reads it. Credentials come from the AWS standard chain (environment, shared config and credentials files with `aws_profile` or `AWS_PROFILE`, SSO, web identity, container and instance metadata); \
+         This and `rdsca_databases` are the only parts of the provider that call AWS, each only when a configuration reads it. Credentials come from the AWS standard chain (environment, shared config and credentials files with `aws_profile` or `AWS_PROFILE`, SSO, web identity, container and instance metadata); \
          `AWS_ENDPOINT_URL_RDS`, else `AWS_ENDPOINT_URL`, overrides the endpoint. The identity needs `rds:DescribeDBEngineVersions` and `rds:DescribeCertificates`.",
         vec![
             ("region", required("AWS Region code, for example `eu-west-1`; checked against the provider's Region table (`allow_unlisted_regions` admits newer ones).")),
@@ -96,10 +96,31 @@ impl EngineCaState {
 
 /// How to provide credentials, or do without the check.
 pub fn no_credentials_detail(cause: &str) -> String {
+    credentials_help(
+        "rdsca_engine_ca",
+        &["rds:DescribeDBEngineVersions", "rds:DescribeCertificates"],
+        cause,
+    )
+}
+
+/// How to provide credentials to a data source that reads the RDS API with `actions`, or do
+/// without it.
+pub fn credentials_help(data_source: &str, actions: &[&str], cause: &str) -> String {
+    let calls: Vec<&str> = actions
+        .iter()
+        .map(|a| a.trim_start_matches("rds:"))
+        .collect();
+    let needs = match actions {
+        [.., last] if actions.len() > 1 => {
+            format!("{} and {last}", actions[..actions.len() - 1].join(", "))
+        }
+        _ => actions.join(""),
+    };
     format!(
-        "data \"rdsca_engine_ca\" reads the RDS API (DescribeDBEngineVersions, DescribeCertificates), which needs AWS credentials, and the AWS standard credential chain found none ({cause}).\n\n\
-         Provide them the way the AWS CLI and the aws provider take them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment; a profile of ~/.aws/config or ~/.aws/credentials, chosen with AWS_PROFILE or with aws_profile in the provider \"rdsca\" block (SSO profiles after `aws sso login`); web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN); or the container or EC2 instance role. The identity needs rds:DescribeDBEngineVersions and rds:DescribeCertificates.\n\n\
-         Or remove the data \"rdsca_engine_ca\" block: every other part of the provider (rdsca_bundle, the Region check, the functions) works without AWS credentials."
+        "data \"{data_source}\" reads the RDS API ({}), which needs AWS credentials, and the AWS standard credential chain found none ({cause}).\n\n\
+         Provide them the way the AWS CLI and the aws provider take them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment; a profile of ~/.aws/config or ~/.aws/credentials, chosen with AWS_PROFILE or with aws_profile in the provider \"rdsca\" block (SSO profiles after `aws sso login`); web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN); or the container or EC2 instance role. The identity needs {needs}.\n\n\
+         Or remove the data \"{data_source}\" block: every other part of the provider (rdsca_bundle, the Region check, the functions) works without AWS credentials.",
+        calls.join(", ")
     )
 }
 

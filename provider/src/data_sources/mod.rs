@@ -3,6 +3,7 @@
 pub mod bundle;
 pub mod certificate_authorities;
 pub mod certificate_model;
+pub mod databases;
 pub mod engine_ca;
 pub mod regions;
 
@@ -37,6 +38,21 @@ pub fn nested_object_docs() -> Vec<NestedObject> {
             data_source: certificate_authorities::NAME,
             attribute: "certificate_authorities",
             object: certificate_authorities::certificate_authorities_object(),
+        },
+        NestedObject {
+            data_source: databases::NAME,
+            attribute: "databases",
+            object: databases::databases_object(),
+        },
+        NestedObject {
+            data_source: databases::NAME,
+            attribute: "summary",
+            object: databases::summary_object(),
+        },
+        NestedObject {
+            data_source: databases::NAME,
+            attribute: "failed_regions",
+            object: databases::failed_regions_object(),
         },
         NestedObject {
             data_source: regions::NAME,

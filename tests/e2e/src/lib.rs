@@ -546,3 +546,29 @@ impl Workdir {
             .unwrap_or_else(|e| panic!("terraform show -json: {e}\n{}", run.stdout))
     }
 }
+
+/// A generated fleet (tests/rds-fake) of `databases` in `regions` with every server certificate
+/// on `rds-ca-rsa2048-g1` for 300 more days and no pending maintenance: a fleet the audit finds
+/// clean, for tests to make exceptions in.
+pub fn settled_fleet(regions: &[&str], databases: usize) -> rdsca_rds_fake::Fleet {
+    use rdsca_rds_fake::ClusterKind;
+    let now = time::OffsetDateTime::now_utc();
+    let mut spec = rdsca_rds_fake::generate::FleetSpec::new(databases, now);
+    spec.regions = regions.iter().map(|r| r.to_string()).collect();
+    let mut fleet = rdsca_rds_fake::generate::fleet(&spec);
+    let later = now + time::Duration::days(300);
+    for data in fleet.regions.values_mut() {
+        data.pending.clear();
+        for cluster in &mut data.clusters {
+            if let ClusterKind::MultiAz { certificate, .. } = &mut cluster.kind {
+                certificate.ca = "rds-ca-rsa2048-g1".into();
+                certificate.valid_till = later;
+            }
+        }
+        for instance in &mut data.instances {
+            instance.ca = "rds-ca-rsa2048-g1".into();
+            instance.valid_till = later;
+        }
+    }
+    fleet
+}

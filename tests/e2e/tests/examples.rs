@@ -49,6 +49,7 @@ fn every_example_file_is_covered() {
         [
             "examples/data-sources/rdsca_bundle/data-source.tf",
             "examples/data-sources/rdsca_certificate_authorities/data-source.tf",
+            "examples/data-sources/rdsca_databases/data-source.tf",
             "examples/data-sources/rdsca_engine_ca/data-source.tf",
             "examples/data-sources/rdsca_regions/data-source.tf",
             "examples/functions/bundle_url/function.tf",
@@ -185,6 +186,85 @@ fn engine_ca_example_against_a_local_rds_api() {
         "rds-ca-rsa4096-g1 (account_override)"
     );
     assert_eq!(fake.request_count(), 2);
+}
+
+#[test]
+fn databases_example_against_a_local_rds_api() {
+    // A clean fleet in the example's two Regions, but one database of eu-west-1 on a CA
+    // outside allowed_cas: the check block reports it as a warning, and the plan goes on.
+    let mut fleet = rdsca_e2e::settled_fleet(&["eu-west-1", "us-east-1"], 24);
+    let odd = fleet.regions.get_mut("us-east-1").unwrap();
+    let odd = odd
+        .instances
+        .iter_mut()
+        .find(|i| i.cluster.is_none())
+        .unwrap();
+    odd.ca = "rds-ca-2019".into();
+    let odd = odd.identifier.clone();
+    // And one standalone PostgreSQL 16.3 of the payments team in eu-west-1, the example's filter.
+    let eu = fleet.regions.get_mut("eu-west-1").unwrap();
+    let payments = eu
+        .instances
+        .iter_mut()
+        .find(|i| i.cluster.is_none())
+        .unwrap();
+    payments.engine = "postgres".into();
+    payments.engine_version = "16.3".into();
+    payments.tags.retain(|t| t.key != "Team");
+    payments.tags.push(rdsca_rds_fake::Tag {
+        key: "Team".into(),
+        value: "payments".into(),
+    });
+    // Standalone instances and Multi-AZ DB clusters (Aurora is engine aurora-postgresql).
+    let payments_team = |tags: &[rdsca_rds_fake::Tag]| {
+        tags.iter()
+            .any(|t| t.key == "Team" && t.value == "payments")
+    };
+    let eu = &fleet.regions["eu-west-1"];
+    let expected = eu
+        .instances
+        .iter()
+        .filter(|i| i.engine == "postgres" && i.cluster.is_none() && payments_team(&i.tags))
+        .count()
+        + eu.clusters
+            .iter()
+            .filter(|c| c.engine == "postgres" && payments_team(&c.tags))
+            .count();
+    let fake = rdsca_rds_fake::FakeRds::start_fleet(fleet);
+    let mut w = example("examples/data-sources/rdsca_databases/data-source.tf");
+    let path = |name: &str| w.path().join(name).display().to_string();
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "example-secret".to_string()),
+        ("AWS_ENDPOINT_URL_RDS", fake.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ("AWS_CONFIG_FILE", path("no-aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE", path("no-aws-credentials")),
+    ];
+    w.extra_env = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let apply = w.apply().ok();
+    assert!(
+        apply.warnings().iter().any(|d| d.detail.contains(&odd)),
+        "{:#?}",
+        apply.warnings()
+    );
+    let out = w.outputs();
+    assert_eq!(out["rotations"], json!({}));
+    assert!(
+        expected > 0,
+        "the generated fleet has payments' PostgreSQL in eu-west-1"
+    );
+    assert_eq!(
+        out["databases_per_ca"],
+        json!({"rds-ca-rsa2048-g1": expected})
+    );
+    assert!(out["soonest_deadline"]["database"]
+        .as_str()
+        .unwrap()
+        .starts_with("eu-west-1/"));
 }
 
 #[test]

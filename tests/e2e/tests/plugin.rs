@@ -53,6 +53,7 @@ fn the_schema_documents_everything() {
         [
             "rdsca_bundle",
             "rdsca_certificate_authorities",
+            "rdsca_databases",
             "rdsca_engine_ca",
             "rdsca_regions"
         ]
