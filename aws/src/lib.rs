@@ -69,6 +69,14 @@ impl RdsError {
     }
 }
 
+/// Where the AWS standard credential chain looks, for messages that say how to provide
+/// credentials; `profile_setting` is how the front end names a profile (`--aws-profile`, ...).
+pub fn credential_sources(profile_setting: &str) -> String {
+    format!(
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment; a profile of ~/.aws/config or ~/.aws/credentials, chosen with AWS_PROFILE or {profile_setting} (SSO profiles after `aws sso login`); web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN); or the container or EC2 instance role"
+    )
+}
+
 /// What the provider block says about AWS access.
 #[derive(Debug, Clone, Default)]
 pub struct AwsSettings {

@@ -242,9 +242,7 @@ fn no_credentials(report: &FleetReport) -> Option<String> {
         return None;
     }
     Some(match &first.error {
-        RdsError::NoCredentials(cause) => format!(
-            "no AWS credentials ({cause}). Provide them as the AWS CLI takes them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile (AWS_PROFILE or --aws-profile; SSO after `aws sso login`), web identity, or the container or instance role"
-        ),
+        RdsError::NoCredentials(cause) => crate::check::aws::no_credentials(cause),
         other => format!("the AWS credentials could not be loaded: {other}"),
     })
 }

@@ -151,12 +151,20 @@ fn judge(s: &Subject, answers: &Answers) -> Option<Finding> {
     ))
 }
 
+/// No credentials, and how to provide them (`check --aws` and `audit`).
+pub(crate) fn no_credentials(cause: &str) -> String {
+    format!(
+        "no AWS credentials ({cause}). Provide them as the AWS CLI takes them: {}",
+        rdsca_aws::credential_sources("--aws-profile")
+    )
+}
+
 /// Why a Region could not be checked, for each of its resources.
 fn failure(region: &str, e: &RdsError) -> String {
     let cause = match e {
-        RdsError::NoCredentials(cause) => format!(
-            "no AWS credentials ({cause}). Provide them as the AWS CLI takes them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile (AWS_PROFILE or --aws-profile; SSO after `aws sso login`), web identity, or the container or instance role; or run without --aws"
-        ),
+        RdsError::NoCredentials(cause) => {
+            format!("{}; or run without --aws", no_credentials(cause))
+        }
         RdsError::Credentials(cause) => format!("the AWS credentials could not be loaded: {cause}"),
         RdsError::Api { error, .. } => format!(
             "{}.{}",

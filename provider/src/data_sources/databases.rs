@@ -12,7 +12,7 @@ use tf_provider::schema::{AttributeType, Schema};
 use tf_provider::value::{Value, ValueEmpty};
 use tf_provider::{AttributePath, DataSource, Diagnostics};
 
-use super::engine_ca::credentials_help;
+use super::engine_ca::{credentials_failed_detail, credentials_help};
 use super::known_set;
 use crate::provider_data::ProviderData;
 use crate::schema_util::{block, computed, optional, optional_computed, strings, ObjectList};
@@ -671,7 +671,7 @@ impl DataSource for DatabasesDataSource {
                 RdsError::Credentials(cause) => {
                     diags.root_error(
                         "Cannot load AWS credentials for data \"rdsca_databases\"",
-                        format!("The AWS credential chain found a source but could not use it: {cause}. Fix that source (for SSO, `aws sso login`), or remove the data \"rdsca_databases\" block: the rest of the provider needs no credentials."),
+                        credentials_failed_detail("rdsca_databases", cause),
                     );
                     return None;
                 }

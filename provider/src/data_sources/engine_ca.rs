@@ -118,10 +118,16 @@ pub fn credentials_help(data_source: &str, actions: &[&str], cause: &str) -> Str
     };
     format!(
         "data \"{data_source}\" reads the RDS API ({}), which needs AWS credentials, and the AWS standard credential chain found none ({cause}).\n\n\
-         Provide them the way the AWS CLI and the aws provider take them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment; a profile of ~/.aws/config or ~/.aws/credentials, chosen with AWS_PROFILE or with aws_profile in the provider \"rdsca\" block (SSO profiles after `aws sso login`); web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN); or the container or EC2 instance role. The identity needs {needs}.\n\n\
+         Provide them the way the AWS CLI and the aws provider take them: {}. The identity needs {needs}.\n\n\
          Or remove the data \"{data_source}\" block: every other part of the provider (rdsca_bundle, the Region check, the functions) works without AWS credentials.",
-        calls.join(", ")
+        calls.join(", "),
+        rdsca_aws::credential_sources("with aws_profile in the provider \"rdsca\" block")
     )
+}
+
+/// A credential source the chain found but could not use, for `data_source`'s error.
+pub fn credentials_failed_detail(data_source: &str, cause: &str) -> String {
+    format!("The AWS credential chain found a source but could not use it: {cause}. Fix that source (for SSO, `aws sso login`), or remove the data \"{data_source}\" block: the rest of the provider needs no credentials.")
 }
 
 #[async_trait]
@@ -314,7 +320,7 @@ fn fail<T>(diags: &mut Diagnostics, e: &RdsError, region: &str) -> Option<T> {
         ),
         RdsError::Credentials(cause) => diags.root_error(
             "Cannot load AWS credentials for data \"rdsca_engine_ca\"",
-            format!("The AWS credential chain found a source but could not use it: {cause}. Fix that source (for SSO, `aws sso login`), or remove the data \"rdsca_engine_ca\" block: the rest of the provider needs no credentials."),
+            credentials_failed_detail("rdsca_engine_ca", cause),
         ),
         RdsError::Api { error, .. } => {
             let hint = engine::api_error_hint(&error.code);
