@@ -61,6 +61,14 @@ impl ProviderData {
             .unwrap_or(Some(false))
     }
 
+    /// `allow_unlisted_regions` when a data source is read: the configured value (`false` when the
+    /// provider could not be configured, so an unlisted Region is judged, not waited for).
+    pub fn allow_unlisted_at_read(&self) -> bool {
+        self.content()
+            .map(|(s, _)| s.allow_unlisted_regions)
+            .unwrap_or(false)
+    }
+
     /// The RDS API client, built on first use from the provider's settings.
     pub fn rds_api(&self) -> Result<&RdsApi, NotConfigured> {
         let (settings, _) = self.content()?;

@@ -331,12 +331,7 @@ impl DataSource for BundleDataSource {
         config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let allow_unlisted = self
-            .shared
-            .content()
-            .ok()
-            .map(|(s, _)| s.allow_unlisted_regions);
-        let selection = config.selection(diags, allow_unlisted.or(Some(false)))?;
+        let selection = config.selection(diags, Some(self.shared.allow_unlisted_at_read()))?;
         for w in &selection.warnings {
             diags.warning(
                 w.summary.clone(),

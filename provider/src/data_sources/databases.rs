@@ -609,12 +609,8 @@ impl DataSource for DatabasesDataSource {
         mut config: Self::State<'a>,
         _meta: Self::ProviderMetaState<'a>,
     ) -> Option<Self::State<'a>> {
-        let allow_unlisted = self
-            .shared
-            .content()
-            .ok()
-            .map(|(s, _)| s.allow_unlisted_regions);
-        let (inputs, problems) = config.offline_problems(allow_unlisted.or(Some(false)));
+        let (inputs, problems) =
+            config.offline_problems(Some(self.shared.allow_unlisted_at_read()));
         if !problems.is_empty() {
             super::report(diags, problems);
             return None;
