@@ -12,7 +12,7 @@ use std::fmt;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::certificates::{common_name, recognise};
-use crate::model::{CertKind, Table};
+use crate::model::{Ca, CertKind, Table};
 use crate::x509::sha256_hex;
 
 pub use rdsca_bundle_format::ParseError;
@@ -375,24 +375,29 @@ pub fn diff(table: &Table, bytes: &[u8], origin: &str) -> Result<Report, ParseEr
     }
     // Regions of the file's partitions without their roots: every CA's, as certificates.rs
     // requires of a partition's certificate file.
-    for region in table
-        .regions
-        .iter()
-        .filter(|r| partitions.contains(r.partition.as_str()))
-    {
-        let missing: Vec<String> = table
+    // The CAs (of those `expected`) whose root for `set` and `region` the bundle lacks.
+    let missing_roots = |set: Option<&str>, region: &str, expected: &dyn Fn(&Ca) -> bool| {
+        table
             .cas
             .iter()
+            .filter(|ca| expected(ca))
             .filter(|ca| {
                 !present.contains(&CertId {
-                    set: None,
-                    region: region.code.clone(),
+                    set: set.map(str::to_string),
+                    region: region.to_string(),
                     ca: ca.id.clone(),
                     kind: CertKind::Root,
                 })
             })
             .map(|ca| ca.id.clone())
-            .collect();
+            .collect::<Vec<String>>()
+    };
+    for region in table
+        .regions
+        .iter()
+        .filter(|r| partitions.contains(r.partition.as_str()))
+    {
+        let missing = missing_roots(None, &region.code, &|_| true);
         if !missing.is_empty() {
             report.differences.push(Difference::Missing {
                 set: None,
@@ -421,20 +426,9 @@ pub fn diff(table: &Table, bytes: &[u8], origin: &str) -> Result<Report, ParseEr
             })
             .map(|c| c.ca.as_str())
             .collect();
-        let missing: Vec<String> = table
-            .cas
-            .iter()
-            .filter(|ca| compiled.contains(&ca.id.as_str()))
-            .filter(|ca| {
-                !present.contains(&CertId {
-                    set: Some(set.name.clone()),
-                    region: set.region.clone(),
-                    ca: ca.id.clone(),
-                    kind: CertKind::Root,
-                })
-            })
-            .map(|ca| ca.id.clone())
-            .collect();
+        let missing = missing_roots(Some(&set.name), &set.region, &|ca| {
+            compiled.contains(&ca.id.as_str())
+        });
         if !missing.is_empty() {
             report.differences.push(Difference::Missing {
                 set: Some(set.name.clone()),
