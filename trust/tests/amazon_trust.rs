@@ -13,9 +13,12 @@
 //! choice, in one Region. Missing tools or Debian files fail the tests (they never skip):
 //! scripts/setup.sh installs `ca-certificates`, `openssl` comes with it, and a JDK.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
+use support::{jdk_tool, keytool_list, run};
 
 use rdsca_bundle_format::certificate_ders;
 use rdsca_table::selection::select;
@@ -40,33 +43,6 @@ fn workspace() -> PathBuf {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("cannot run {cmd:?}: {e} (scripts/setup.sh installs what the tests need)")
-    });
-    eprintln!(
-        "{cmd:?}: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// A JDK tool from JAVA_HOME/bin or PATH, or a failure saying how to get one.
-fn jdk_tool(name: &str) -> PathBuf {
-    let from_home = std::env::var_os("JAVA_HOME").map(|h| PathBuf::from(h).join("bin").join(name));
-    let from_path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|d| d.join(name))
-        .find(|p| p.is_file());
-    from_home
-        .filter(|p| p.is_file())
-        .or(from_path)
-        .unwrap_or_else(|| {
-            panic!("`{name}` is missing: run scripts/setup.sh, which installs default-jdk-headless. These tests never skip.")
-        })
 }
 
 /// Unix seconds of an RFC 3339 UTC time (GNU `date`, as `openssl -attime` wants seconds).
@@ -396,44 +372,11 @@ fn java_validate(chain: &Chain, store: &Path, when: &str) -> (bool, String) {
     }
 }
 
-/// `keytool -list -v`: `(alias, entry type)` per entry, and the count keytool states.
-fn keytool_list(store: &Path) -> (Vec<(String, String)>, usize) {
-    let out = run(Command::new(jdk_tool("keytool"))
-        .args([
-            "-J-Duser.language=en",
-            "-list",
-            "-v",
-            "-storetype",
-            "PKCS12",
-            "-keystore",
-        ])
-        .arg(store)
-        .args(["-storepass", PASSWORD]));
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "keytool -list: {text}");
-    let mut entries = Vec::new();
-    let mut alias = None;
-    let mut count = None;
-    for line in text.lines() {
-        if let Some(a) = line.strip_prefix("Alias name: ") {
-            alias = Some(a.to_string());
-        } else if let Some(t) = line.strip_prefix("Entry type: ") {
-            entries.push((
-                alias.take().expect("alias before entry type"),
-                t.to_string(),
-            ));
-        } else if let Some(rest) = line.strip_prefix("Your keystore contains ") {
-            count = rest.split_whitespace().next().and_then(|n| n.parse().ok());
-        }
-    }
-    (entries, count.expect("keytool states the entry count"))
-}
-
 #[test]
 fn keytool_lists_the_expected_entries_of_each_store() {
     for name in ["database", "proxy", "both"] {
         let Store { p12, certs, .. } = stores().get(name);
-        let (entries, count) = keytool_list(p12);
+        let (entries, count) = keytool_list(p12, PASSWORD).expect("keytool -list");
         assert_eq!(count, certs.len(), "{name} store");
         let mut want: Vec<String> = certs.iter().map(|(a, _)| a.to_lowercase()).collect();
         want.sort();
@@ -447,14 +390,15 @@ fn keytool_lists_the_expected_entries_of_each_store() {
         have.sort();
         assert_eq!(have, want, "{name} store");
     }
-    let (entries, _) = keytool_list(&stores().get("proxy").p12);
+    let (entries, _) = keytool_list(&stores().get("proxy").p12, PASSWORD).expect("keytool -list");
     assert!(
         entries
             .iter()
             .any(|(a, _)| a
                 .eq_ignore_ascii_case("starfield services root certificate authority - g2"))
     );
-    let (database, _) = keytool_list(&stores().get("database").p12);
+    let (database, _) =
+        keytool_list(&stores().get("database").p12, PASSWORD).expect("keytool -list");
     assert!(!database
         .iter()
         .any(|(a, _)| a.to_lowercase().starts_with("amazon root ca")));
