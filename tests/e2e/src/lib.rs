@@ -255,6 +255,23 @@ impl Run {
 }
 
 /// Runs a command made by [`Workdir::command`] (after the caller adjusted it, e.g. its environment).
+/// Keeps a command away from the machine's AWS set-up: no inherited `AWS_*` variable, shared
+/// config and credentials files that do not exist (in `dir`), no instance metadata. Tests then
+/// add exactly the credentials and endpoint they mean.
+pub fn isolate_aws<'a>(cmd: &'a mut Command, dir: &Path) -> &'a mut Command {
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
 pub fn run_command(cmd: &mut Command) -> Run {
     let out = cmd
         .output()

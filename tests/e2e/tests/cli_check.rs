@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use rdsca_e2e::{aws_required_providers, cli_binary, terraform_json, workspace, TerraformJson};
+use rdsca_e2e::{
+    aws_required_providers, cli_binary, isolate_aws, terraform_json, workspace, TerraformJson,
+};
 use serde_json::Value;
 
 const MAIN_TF: &str = r#"
@@ -804,21 +806,10 @@ resource "aws_db_instance" "frankfurt" {
         let binary = cli_binary();
         let mut cmd = Command::new(&binary);
         cmd.args(["check", "--aws", "--format", "json", path(&file)]);
-        for (k, _) in std::env::vars_os() {
-            if k.to_string_lossy().starts_with("AWS_") {
-                cmd.env_remove(k);
-            }
-        }
-        let out = cmd
+        let out = isolate_aws(&mut cmd, dir.path())
             .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
             .env("AWS_SECRET_ACCESS_KEY", "test-secret")
             .env("AWS_ENDPOINT_URL_RDS", fake.url())
-            .env("AWS_CONFIG_FILE", dir.path().join("no-aws-config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                dir.path().join("no-credentials"),
-            )
-            .env("AWS_EC2_METADATA_DISABLED", "true")
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{name}");

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use rdsca_e2e::{only_error, run_command, settled_fleet, Run, Workdir};
+use rdsca_e2e::{isolate_aws, only_error, run_command, settled_fleet, Run, Workdir};
 use rdsca_rds_fake::{ClusterKind, FakeRds, Fault, Fleet, MaintenanceAction, PendingMaintenance};
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -82,17 +82,7 @@ fn expected_identifiers(fleet: &Fleet, region: &str) -> BTreeSet<String> {
 /// static credentials and the fake's endpoint.
 fn run(w: &Workdir, fake: &FakeRds, args: &[&str]) -> Run {
     let mut cmd = w.command(args);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", w.path().join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            w.path().join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    isolate_aws(&mut cmd, w.path())
         .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
         .env("AWS_SECRET_ACCESS_KEY", "test-secret")
         .env("AWS_ENDPOINT_URL_RDS", fake.url());
@@ -433,18 +423,7 @@ fn without_credentials_one_error_says_how_to_provide_them() {
     let fake = FakeRds::start_fleet(fleet_data);
     let w = workdir(TWO_REGIONS);
     let mut cmd = w.command(&["plan", "-json", "-no-color", "-input=false"]);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", w.path().join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            w.path().join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_RDS", fake.url());
+    isolate_aws(&mut cmd, w.path()).env("AWS_ENDPOINT_URL_RDS", fake.url());
     let run = run_command(&mut cmd);
     let error = only_error(&run);
     assert_eq!(

@@ -3,7 +3,7 @@
 //! credentials endpoint, or a profile). Every run scrubs the AWS variables it inherits and turns
 //! off instance metadata, so the credential chain never leaves the machine.
 
-use rdsca_e2e::{only_error, run_command, Run, Workdir};
+use rdsca_e2e::{isolate_aws, only_error, run_command, Run, Workdir};
 use rdsca_rds_fake::{EngineVersion, FakeRds};
 use serde_json::{json, Value};
 
@@ -38,17 +38,7 @@ fn static_credentials(fake: &FakeRds) -> Vec<(&'static str, String)> {
 /// these variables.
 fn run(w: &Workdir, args: &[&str], env: &[(&str, String)]) -> Run {
     let mut cmd = w.command(args);
-    for (k, _) in std::env::vars_os() {
-        if k.to_string_lossy().starts_with("AWS_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("AWS_CONFIG_FILE", w.path().join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            w.path().join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
+    isolate_aws(&mut cmd, w.path());
     for (k, v) in env {
         cmd.env(k, v);
     }

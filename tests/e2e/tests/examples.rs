@@ -161,19 +161,7 @@ fn engine_ca_example_against_a_local_rds_api() {
     );
     fake.set_override(Some("rds-ca-rsa4096-g1"));
     let mut w = example("examples/data-sources/rdsca_engine_ca/data-source.tf");
-    let path = |name: &str| w.path().join(name).display().to_string();
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_string()),
-        ("AWS_SECRET_ACCESS_KEY", "example-secret".to_string()),
-        ("AWS_ENDPOINT_URL_RDS", fake.url()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
-        ("AWS_CONFIG_FILE", path("no-aws-config")),
-        ("AWS_SHARED_CREDENTIALS_FILE", path("no-aws-credentials")),
-    ];
-    w.extra_env = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    w.extra_env = fake_aws_env(&w, &fake);
     let out = w.apply_outputs();
     assert_eq!(out["ca_cert_identifier"], "rds-ca-ecc384-g1");
     assert_eq!(
@@ -232,19 +220,7 @@ fn databases_example_against_a_local_rds_api() {
             .count();
     let fake = rdsca_rds_fake::FakeRds::start_fleet(fleet);
     let mut w = example("examples/data-sources/rdsca_databases/data-source.tf");
-    let path = |name: &str| w.path().join(name).display().to_string();
-    let env = [
-        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_string()),
-        ("AWS_SECRET_ACCESS_KEY", "example-secret".to_string()),
-        ("AWS_ENDPOINT_URL_RDS", fake.url()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
-        ("AWS_CONFIG_FILE", path("no-aws-config")),
-        ("AWS_SHARED_CREDENTIALS_FILE", path("no-aws-credentials")),
-    ];
-    w.extra_env = env
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    w.extra_env = fake_aws_env(&w, &fake);
     let apply = w.apply().ok();
     assert!(
         apply.warnings().iter().any(|d| d.detail.contains(&odd)),
@@ -473,4 +449,21 @@ fn decode_base64(text: &str) -> Vec<u8> {
         .unwrap();
     assert!(out.status.success());
     out.stdout
+}
+
+/// Static example credentials and the fake's endpoint, with no shared config file or instance
+/// metadata, for an example that reads the RDS API.
+fn fake_aws_env(w: &Workdir, fake: &rdsca_rds_fake::FakeRds) -> Vec<(String, String)> {
+    let path = |name: &str| w.path().join(name).display().to_string();
+    [
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "example-secret".to_string()),
+        ("AWS_ENDPOINT_URL_RDS", fake.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ("AWS_CONFIG_FILE", path("no-aws-config")),
+        ("AWS_SHARED_CREDENTIALS_FILE", path("no-aws-credentials")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
