@@ -20,6 +20,30 @@ use rdsca_table::Partition;
 use rdsca_trust::cache::{default_cache_dir, CacheSettings};
 use rdsca_trust::ContentSettings;
 
+/// Declares `NumberSetting` constants, one line each: the doc comment is the setting's
+/// documentation in the schema too. `bounds`: values below its start are an error, values above
+/// its end are lowered to it.
+macro_rules! number_settings {
+    ($(#[doc = $doc:literal] $id:ident = $name:literal, default $default:expr, bounds $bounds:expr;)*) => {$(
+        #[doc = $doc]
+        pub const $id: NumberSetting = NumberSetting {
+            name: $name,
+            doc: $doc.trim_ascii(),
+            default: $default,
+            min: *$bounds.start(),
+            max: *$bounds.end(),
+        };
+    )*};
+}
+
+/// Declares `BoolSetting` constants, like `number_settings!`.
+macro_rules! bool_settings {
+    ($(#[doc = $doc:literal] $id:ident = $name:literal, default $default:literal;)*) => {$(
+        #[doc = $doc]
+        pub const $id: BoolSetting = BoolSetting { name: $name, doc: $doc.trim_ascii(), default: $default };
+    )*};
+}
+
 /// A numeric provider setting: its name, documentation, default and bounds, in one place.
 pub struct NumberSetting {
     pub name: &'static str,
@@ -30,55 +54,22 @@ pub struct NumberSetting {
     pub max: i64,
 }
 
-pub const TIMEOUT_SECONDS: NumberSetting = NumberSetting {
-    name: "timeout_seconds",
-    doc: "Timeout of one HTTP request (connecting, sending, reading the whole body), in seconds.",
-    default: defaults::REQUEST_TIMEOUT.as_secs() as i64,
-    min: 1,
-    max: 3600,
-};
-pub const CONNECT_TIMEOUT_SECONDS: NumberSetting = NumberSetting {
-    name: "connect_timeout_seconds",
-    doc: "Connection timeout, in seconds.",
-    default: defaults::CONNECT_TIMEOUT.as_secs() as i64,
-    min: 1,
-    max: 3600,
-};
-pub const MAX_RETRIES: NumberSetting = NumberSetting {
-    name: "max_retries",
-    doc: "Retries after a 5xx answer, a timeout or a connection error, with exponential backoff (never after a 4xx or a TLS trust error); at most `10`. With the defaults a server that never answers fails the read within about 31 s: `(max_retries + 1) × timeout_seconds` plus under a second of backoff.",
-    default: defaults::RETRIES as i64,
-    min: 0,
-    max: 10,
-};
-pub const MAX_BUNDLE_BYTES: NumberSetting = NumberSetting {
-    name: "max_bundle_bytes",
-    doc: "Largest bundle accepted, in bytes; the global bundle is about 165 KB.",
-    default: defaults::MAX_BODY_BYTES as i64,
-    min: 1024,
-    max: i64::MAX,
-};
-pub const CACHE_TTL_SECONDS: NumberSetting = NumberSetting {
-    name: "cache_ttl_seconds",
-    doc: "How long a cached bundle is used without asking the server, in seconds. Afterwards it is revalidated with `If-None-Match` / `If-Modified-Since`.",
-    default: CacheSettings::DEFAULT_TTL.as_secs() as i64,
-    min: 0,
-    max: i64::MAX,
-};
-pub const STALE_IF_ERROR_SECONDS: NumberSetting = NumberSetting {
-    name: "stale_if_error_seconds",
-    doc: "When revalidating an expired cache entry fails (connection error, timeout, an HTTP error, a body that is no bundle), the last verified copy is served, with a warning giving its age and the failure, for up to this many seconds past its `cache_ttl_seconds`; `0` turns it off. A body that fails verification or the pin is an error, never a reason to serve the old copy.",
-    default: CacheSettings::DEFAULT_STALE_IF_ERROR.as_secs() as i64,
-    min: 0,
-    max: i64::MAX,
-};
-pub const EXPIRY_WARNING_DAYS: NumberSetting = NumberSetting {
-    name: "expiry_warning_days",
-    doc: "Warn when a certificate in a bundle expires within this many days (or has expired); `0` turns the warning off.",
-    default: 30,
-    min: 0,
-    max: 36500,
-};
+number_settings! {
+    /// Timeout of one HTTP request (connecting, sending, reading the whole body), in seconds.
+    TIMEOUT_SECONDS = "timeout_seconds", default defaults::REQUEST_TIMEOUT.as_secs() as i64, bounds 1..=3600;
+    /// Connection timeout, in seconds.
+    CONNECT_TIMEOUT_SECONDS = "connect_timeout_seconds", default defaults::CONNECT_TIMEOUT.as_secs() as i64, bounds 1..=3600;
+    /// Retries after a 5xx answer, a timeout or a connection error, with exponential backoff (never after a 4xx or a TLS trust error); at most `10`. With the defaults a server that never answers fails the read within about 31 s: `(max_retries + 1) × timeout_seconds` plus under a second of backoff.
+    MAX_RETRIES = "max_retries", default defaults::RETRIES as i64, bounds 0..=10;
+    /// Largest bundle accepted, in bytes; the global bundle is about 165 KB.
+    MAX_BUNDLE_BYTES = "max_bundle_bytes", default defaults::MAX_BODY_BYTES as i64, bounds 1024..=i64::MAX;
+    /// How long a cached bundle is used without asking the server, in seconds. Afterwards it is revalidated with `If-None-Match` / `If-Modified-Since`.
+    CACHE_TTL_SECONDS = "cache_ttl_seconds", default CacheSettings::DEFAULT_TTL.as_secs() as i64, bounds 0..=i64::MAX;
+    /// When revalidating an expired cache entry fails (connection error, timeout, an HTTP error, a body that is no bundle), the last verified copy is served, with a warning giving its age and the failure, for up to this many seconds past its `cache_ttl_seconds`; `0` turns it off. A body that fails verification or the pin is an error, never a reason to serve the old copy.
+    STALE_IF_ERROR_SECONDS = "stale_if_error_seconds", default CacheSettings::DEFAULT_STALE_IF_ERROR.as_secs() as i64, bounds 0..=i64::MAX;
+    /// Warn when a certificate in a bundle expires within this many days (or has expired); `0` turns the warning off.
+    EXPIRY_WARNING_DAYS = "expiry_warning_days", default 30, bounds 0..=36500;
+}
 
 /// A boolean provider setting: its name, documentation and default, in one place.
 pub struct BoolSetting {
@@ -97,26 +88,16 @@ impl BoolSetting {
     }
 }
 
-pub const ALLOW_INSECURE_HTTP: BoolSetting = BoolSetting {
-    name: "allow_insecure_http",
-    doc: "Allow `http://` base URLs. Bundles are trust anchors: by default only HTTPS is used.",
-    default: false,
-};
-pub const DISABLE_CACHE: BoolSetting = BoolSetting {
-    name: "disable_cache",
-    doc: "Never read or write the disk cache.",
-    default: false,
-};
-pub const OFFLINE: BoolSetting = BoolSetting {
-    name: "offline",
-    doc: "Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error.",
-    default: false,
-};
-pub const ALLOW_UNLISTED_REGIONS: BoolSetting = BoolSetting {
-    name: "allow_unlisted_regions",
-    doc: "Accept a well-formed Region code that the provider's table does not list yet (an AWS Region newer than this release) in `rdsca_bundle`: its bundle URLs follow its partition's truststore layout, every CA is `unverified` (a warning), and downloaded roots are verified by signature. Otherwise an unknown code is an error with a \"did you mean\". Provider functions always use the table alone.",
-    default: false,
-};
+bool_settings! {
+    /// Allow `http://` base URLs. Bundles are trust anchors: by default only HTTPS is used.
+    ALLOW_INSECURE_HTTP = "allow_insecure_http", default false;
+    /// Never read or write the disk cache.
+    DISABLE_CACHE = "disable_cache", default false;
+    /// Serve bundles from the cache only, never from the network; a bundle missing from the cache is an error.
+    OFFLINE = "offline", default false;
+    /// Accept a well-formed Region code that the provider's table does not list yet (an AWS Region newer than this release) in `rdsca_bundle`: its bundle URLs follow its partition's truststore layout, every CA is `unverified` (a warning), and downloaded roots are verified by signature. Otherwise an unknown code is an error with a "did you mean". Provider functions always use the table alone.
+    ALLOW_UNLISTED_REGIONS = "allow_unlisted_regions", default false;
+}
 
 const BOOLS: [&BoolSetting; 4] = [
     &ALLOW_INSECURE_HTTP,
