@@ -15,10 +15,11 @@ use rdsca_trust::BundleService;
 use crate::data_sources::{
     self, bundle::BundleDataSource, certificate_authorities::CertificateAuthoritiesDataSource,
     databases::DatabasesDataSource, engine_ca::EngineCaDataSource, regions::RegionsDataSource,
+    Adapted,
 };
 use crate::functions::{
-    bundle_url::BundleUrl, ca_availability::CaAvailability, ca_available::CaAvailable,
-    validate_ca::ValidateCa,
+    bundle_url::BundleUrl, ca_availability::CA_AVAILABILITY, ca_available::CA_AVAILABLE,
+    validate_ca::VALIDATE_CA,
 };
 
 /// The provider's type name: data sources are `rdsca_*`, functions `provider::rdsca::*`.
@@ -69,11 +70,11 @@ impl Provider for RdsCaProvider {
         _diags: &mut Diagnostics,
     ) -> Option<HashMap<String, Box<dyn DynamicDataSource>>> {
         Some(map! {
-            data_sources::bundle::NAME => BundleDataSource { shared: self.shared.clone() },
-            data_sources::regions::NAME => RegionsDataSource,
-            data_sources::certificate_authorities::NAME => CertificateAuthoritiesDataSource,
-            data_sources::engine_ca::NAME => EngineCaDataSource { shared: self.shared.clone() },
-            data_sources::databases::NAME => DatabasesDataSource { shared: self.shared.clone() },
+            data_sources::bundle::NAME => Adapted(BundleDataSource { shared: self.shared.clone() }),
+            data_sources::regions::NAME => Adapted(RegionsDataSource),
+            data_sources::certificate_authorities::NAME => Adapted(CertificateAuthoritiesDataSource),
+            data_sources::engine_ca::NAME => Adapted(EngineCaDataSource { shared: self.shared.clone() }),
+            data_sources::databases::NAME => Adapted(DatabasesDataSource { shared: self.shared.clone() }),
         })
     }
 
@@ -83,9 +84,9 @@ impl Provider for RdsCaProvider {
     ) -> Option<HashMap<String, Box<dyn DynamicFunction>>> {
         Some(map! {
             "bundle_url" => BundleUrl,
-            "ca_available" => CaAvailable,
-            "ca_availability" => CaAvailability,
-            "validate_ca" => ValidateCa,
+            "ca_available" => CA_AVAILABLE,
+            "ca_availability" => CA_AVAILABILITY,
+            "validate_ca" => VALIDATE_CA,
         })
     }
 }

@@ -5,15 +5,15 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
 
 use std::sync::Arc;
 
 use tf_provider::AttributePath;
 
 use super::certificate_model::CertificateModel;
-use super::{known, report};
+use super::{known, report, RdscaDataSource};
 use base64::Engine as _;
 
 use crate::provider_data::ProviderData;
@@ -304,15 +304,11 @@ pub fn schema() -> Schema {
 }
 
 #[async_trait]
-impl DataSource for BundleDataSource {
-    type State<'a> = BundleState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl RdscaDataSource for BundleDataSource {
+    type State = BundleState;
+    const SCHEMA: fn() -> Schema = schema;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: BundleState) {
         // Warnings wait for the read: `terraform plan` validates too, and would show them twice.
         config.selection(diags, self.shared.allow_unlisted_regions());
         if let Err(problems) = config.content_source() {
@@ -322,15 +318,9 @@ impl DataSource for BundleDataSource {
             report(diags, problems);
         }
         report(diags, config.pin_problems());
-        Some(())
     }
 
-    async fn read<'a>(
-        &self,
-        diags: &mut Diagnostics,
-        config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, diags: &mut Diagnostics, config: BundleState) -> Option<BundleState> {
         let selection = config.selection(diags, Some(self.shared.allow_unlisted_at_read()))?;
         for w in &selection.warnings {
             diags.warning(

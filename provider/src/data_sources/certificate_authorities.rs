@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
 
+use super::RdscaDataSource;
 use crate::schema_util::{block, computed, ObjectList};
 use rdsca_table::CaId;
 
@@ -113,20 +114,11 @@ pub fn schema() -> Schema {
 }
 
 #[async_trait]
-impl DataSource for CertificateAuthoritiesDataSource {
-    type State<'a> = CasState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl RdscaDataSource for CertificateAuthoritiesDataSource {
+    type State = CasState;
+    const SCHEMA: fn() -> Schema = schema;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema())
-    }
-
-    async fn read<'a>(
-        &self,
-        _diags: &mut Diagnostics,
-        _config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
+    async fn read(&self, _diags: &mut Diagnostics, _config: CasState) -> Option<CasState> {
         let entries = CaId::ALL.iter().map(|&id| CaEntry::from(id)).collect();
         Some(CasState {
             id: Value::Value("certificate_authorities".into()),

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
 use super::engine_ca::{credentials_failed_detail, credentials_help};
-use super::known_set;
+use super::{known_set, rds_api, without_problems, RdscaDataSource};
 use crate::provider_data::ProviderData;
 use crate::schema_util::{block, computed, optional, optional_computed, strings, ObjectList};
 use rdsca_aws::audit::{
@@ -589,46 +589,32 @@ pub struct DatabasesDataSource {
 }
 
 #[async_trait]
-impl DataSource for DatabasesDataSource {
-    type State<'a> = DatabasesState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl RdscaDataSource for DatabasesDataSource {
+    type State = DatabasesState;
+    const SCHEMA: fn() -> Schema = schema;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: DatabasesState) {
         let (_, problems) = config.offline_problems(self.shared.allow_unlisted_regions());
         super::report(diags, problems);
-        Some(())
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
         diags: &mut Diagnostics,
-        mut config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
-        let (inputs, problems) =
-            config.offline_problems(Some(self.shared.allow_unlisted_at_read()));
-        if !problems.is_empty() {
-            super::report(diags, problems);
-            return None;
-        }
-        let Some(inputs) = inputs else {
+        mut config: DatabasesState,
+    ) -> Option<DatabasesState> {
+        let Some(inputs) = without_problems(
+            diags,
+            config.offline_problems(Some(self.shared.allow_unlisted_at_read())),
+        )?
+        else {
             diags.root_error(
                 "The inputs of data \"rdsca_databases\" are not known yet",
                 "Every input of rdsca_databases must be known at plan time: it is read during the plan.",
             );
             return None;
         };
-        let api = match self.shared.rds_api() {
-            Ok(api) => api,
-            Err(e) => {
-                diags.root_error("The rdsca provider cannot call the RDS API", e.to_string());
-                return None;
-            }
-        };
+        let api = rds_api(&self.shared, diags)?;
         let request = AuditRequest {
             regions: inputs.regions.clone(),
             filters: FleetFilters {

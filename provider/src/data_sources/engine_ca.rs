@@ -9,10 +9,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeConstraint, AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{AttributePath, DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::{AttributePath, Diagnostics};
 
-use super::{known_set, report};
+use super::{known_set, rds_api, report, without_problems, RdscaDataSource};
 use crate::provider_data::ProviderData;
 use crate::schema_util::{attribute, block, computed, optional_computed, strings};
 use rdsca_aws::engine::{self, closest_versions, effective_default, ENGINES};
@@ -131,42 +131,28 @@ pub fn credentials_failed_detail(data_source: &str, cause: &str) -> String {
 }
 
 #[async_trait]
-impl DataSource for EngineCaDataSource {
-    type State<'a> = EngineCaState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl RdscaDataSource for EngineCaDataSource {
+    type State = EngineCaState;
+    const SCHEMA: fn() -> Schema = schema;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: EngineCaState) {
         let (_, problems) = config.offline_problems(self.shared.allow_unlisted_regions());
         report(diags, problems);
-        Some(())
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
         diags: &mut Diagnostics,
-        mut config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
-        let (place, problems) = config.offline_problems(Some(self.shared.allow_unlisted_at_read()));
-        if !problems.is_empty() {
-            report(diags, problems);
-            return None;
-        }
-        let place = place?;
+        mut config: EngineCaState,
+    ) -> Option<EngineCaState> {
+        let place = without_problems(
+            diags,
+            config.offline_problems(Some(self.shared.allow_unlisted_at_read())),
+        )??;
         let region = place.code().to_string();
         let engine = known_set(&config.engine)?.trim().to_string();
         let version = known_set(&config.engine_version)?.trim().to_string();
-        let api = match self.shared.rds_api() {
-            Ok(api) => api,
-            Err(e) => {
-                diags.root_error("The rdsca provider cannot call the RDS API", e.to_string());
-                return None;
-            }
-        };
+        let api = rds_api(&self.shared, diags)?;
         let found = match api.engine_versions(&region, &engine, Some(&version)).await {
             Ok(v) => v,
             // RDS answers an engine it does not know with InvalidParameterValue.

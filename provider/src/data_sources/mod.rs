@@ -7,12 +7,62 @@ pub mod databases;
 pub mod engine_ca;
 pub mod regions;
 
-use tf_provider::value::Value;
-use tf_provider::{AttributePath, Diagnostics};
+use async_trait::async_trait;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tf_provider::schema::Schema;
+use tf_provider::value::{Value, ValueEmpty};
+use tf_provider::{AttributePath, DataSource, Diagnostics};
 
 use rdsca_table::selection::Problem;
 
+use crate::provider_data::ProviderData;
 use crate::schema_util::ObjectList;
+use rdsca_aws::RdsApi;
+
+/// One of the provider's data sources, as its file declares it: its values' model, its schema,
+/// its offline checks and its read. [`Adapted`] makes each a tf-provider `DataSource`, so the
+/// protocol's plumbing (the provider-meta state this provider does not use, wrapping the schema
+/// and the validate result) is written once.
+#[async_trait]
+pub trait RdscaDataSource: Send + Sync + 'static {
+    /// The model of the data source's values (a test checks it against the schema).
+    type State: Serialize + DeserializeOwned + Send;
+    const SCHEMA: fn() -> Schema;
+
+    /// Checks what can be checked offline, as errors on their attributes. Warnings wait for the
+    /// read: `terraform plan` validates too, and would show them twice.
+    async fn validate(&self, _diags: &mut Diagnostics, _config: Self::State) {}
+
+    async fn read(&self, diags: &mut Diagnostics, config: Self::State) -> Option<Self::State>;
+}
+
+/// A data source of this provider, as tf-provider serves it.
+pub struct Adapted<T>(pub T);
+
+#[async_trait]
+impl<T: RdscaDataSource> DataSource for Adapted<T> {
+    type State<'a> = T::State;
+    type ProviderMetaState<'a> = ValueEmpty;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
+        Some((T::SCHEMA)())
+    }
+
+    async fn validate<'a>(&self, diags: &mut Diagnostics, config: T::State) -> Option<()> {
+        self.0.validate(diags, config).await;
+        Some(())
+    }
+
+    async fn read<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        config: T::State,
+        _meta: ValueEmpty,
+    ) -> Option<T::State> {
+        self.0.read(diags, config).await
+    }
+}
 
 /// A list-of-objects attribute of a data source, with the one declaration of its fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +117,28 @@ pub fn report(diags: &mut Diagnostics, problems: Vec<Problem>) {
     for p in problems {
         diags.error(p.summary, p.detail, AttributePath::new(p.attribute));
     }
+}
+
+/// The checked inputs when the offline checks found no problem; otherwise reports the problems
+/// as errors on their attributes.
+pub fn without_problems<T>(
+    diags: &mut Diagnostics,
+    (checked, problems): (T, Vec<Problem>),
+) -> Option<T> {
+    if problems.is_empty() {
+        Some(checked)
+    } else {
+        report(diags, problems);
+        None
+    }
+}
+
+/// The RDS API client, or an error saying why the provider cannot call it.
+pub fn rds_api<'a>(shared: &'a ProviderData, diags: &mut Diagnostics) -> Option<&'a RdsApi> {
+    shared
+        .rds_api()
+        .map_err(|e| diags.root_error("The rdsca provider cannot call the RDS API", e.to_string()))
+        .ok()
 }
 
 /// A value Terraform will know only after apply (plan time).

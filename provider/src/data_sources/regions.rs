@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tf_provider::schema::{AttributeType, Schema};
-use tf_provider::value::{Value, ValueEmpty};
-use tf_provider::{DataSource, Diagnostics};
+use tf_provider::value::Value;
+use tf_provider::Diagnostics;
 
-use super::report;
+use super::{report, RdscaDataSource};
 use crate::schema_util::{block, computed, optional, strings, ObjectList};
 use rdsca_table::selection;
 use rdsca_table::{CaId, Region};
@@ -154,25 +154,19 @@ pub fn matching(
 }
 
 #[async_trait]
-impl DataSource for RegionsDataSource {
-    type State<'a> = RegionsState;
-    type ProviderMetaState<'a> = ValueEmpty;
+impl RdscaDataSource for RegionsDataSource {
+    type State = RegionsState;
+    const SCHEMA: fn() -> Schema = schema;
 
-    fn schema(&self, _diags: &mut Diagnostics) -> Option<Schema> {
-        Some(schema())
-    }
-
-    async fn validate<'a>(&self, diags: &mut Diagnostics, config: Self::State<'a>) -> Option<()> {
+    async fn validate(&self, diags: &mut Diagnostics, config: RegionsState) {
         filters(&config, diags);
-        Some(())
     }
 
-    async fn read<'a>(
+    async fn read(
         &self,
         diags: &mut Diagnostics,
-        mut config: Self::State<'a>,
-        _meta: Self::ProviderMetaState<'a>,
-    ) -> Option<Self::State<'a>> {
+        mut config: RegionsState,
+    ) -> Option<RegionsState> {
         let (partition, ca) = filters(&config, diags)?;
         let regions: Vec<RegionEntry> = matching(partition, ca).map(RegionEntry::from).collect();
         config.id = Value::Value(format!(

@@ -6,8 +6,10 @@ pub mod ca_availability;
 pub mod ca_available;
 pub mod validate_ca;
 
+use async_trait::async_trait;
+use serde::Serialize;
 use tf_provider::schema::{Description, FunctionSchema, Parameter, Type};
-use tf_provider::Diagnostics;
+use tf_provider::{Diagnostics, Function};
 
 use rdsca_table::selection::{self, Problem};
 use rdsca_table::{CaId, Region};
@@ -25,22 +27,47 @@ pub const REGION_PARAM: &str = "AWS Region code, for example `eu-west-1`.";
 pub const CA_PARAM: &str =
     "CA identifier: `rds-ca-rsa2048-g1`, `rds-ca-rsa4096-g1` or `rds-ca-ecc384-g1`.";
 
-/// The schema of a function of `(region, ca)`: `ca_available`, `ca_availability`, `validate_ca`.
-pub fn region_and_ca_schema(return_type: Type, summary: &str, markdown: &str) -> FunctionSchema {
-    FunctionSchema {
-        parameters: vec![
-            string_param("region", REGION_PARAM),
-            string_param("ca", CA_PARAM),
-        ],
-        return_type,
-        summary: summary.into(),
-        description: Description::markdown(markdown),
-        ..Default::default()
+/// A function of `(region, ca)`: `ca_available`, `ca_availability`, `validate_ca`. Each file
+/// declares one as a constant, with its texts and its answer; resolving the two arguments (an
+/// unknown one is an error on it) and the schema's parameters are written once, here.
+pub struct RegionCaFunction<Output> {
+    pub return_type: Type,
+    pub summary: &'static str,
+    pub description: &'static str,
+    /// The answer for a Region and CA of the table; the last argument is `ca` as given.
+    pub answer: fn(&mut Diagnostics, &'static Region, CaId, String) -> Option<Output>,
+}
+
+#[async_trait]
+impl<Output: Serialize + Send + Sync + 'static> Function for RegionCaFunction<Output> {
+    type Input<'a> = (String, String);
+    type Output<'a> = Output;
+
+    fn schema(&self, _diags: &mut Diagnostics) -> Option<FunctionSchema> {
+        Some(FunctionSchema {
+            parameters: vec![
+                string_param("region", REGION_PARAM),
+                string_param("ca", CA_PARAM),
+            ],
+            return_type: self.return_type.clone(),
+            summary: self.summary.into(),
+            description: Description::markdown(self.description),
+            ..Default::default()
+        })
+    }
+
+    async fn call<'a>(
+        &self,
+        diags: &mut Diagnostics,
+        (region, ca): Self::Input<'a>,
+    ) -> Option<Output> {
+        let (table_region, id) = region_and_ca(diags, &region, &ca)?;
+        (self.answer)(diags, table_region, id, ca)
     }
 }
 
 /// Resolves `(region, ca)` arguments; each unknown one is a function error on its argument.
-pub fn region_and_ca(
+fn region_and_ca(
     diags: &mut Diagnostics,
     region: &str,
     ca: &str,
