@@ -3,7 +3,9 @@
 //!
 //! A thin adapter, and the only crate that depends on `tf-provider`: the provider block
 //! (`config`), one file per data source and function with its schema beside its read, the
-//! Terraform wire models, diagnostics, the plugin's logging and socket tuning. What it knows
+//! Terraform wire models, diagnostics, the plugin's logging and socket tuning. The protocol's
+//! plumbing is written once: `data_sources::Adapted` serves every data source,
+//! `functions::RegionCaFunction` the three functions of `(region, ca)`. What it knows
 //! comes from `rdsca-table` (the table and the rules for choosing from it), `rdsca-trust`
 //! (verified certificates, trust stores) and `rdsca-aws` (the RDS API); provider data reaches
 //! the data sources through `provider_data`. No rule about Regions, CAs or certificates is

@@ -145,6 +145,7 @@ impl RdscaDataSource for EngineCaDataSource {
         diags: &mut Diagnostics,
         mut config: EngineCaState,
     ) -> Option<EngineCaState> {
+        // The second `?`: a Region still unknown (plan time) leaves the results unknown.
         let place = without_problems(
             diags,
             config.offline_problems(Some(self.shared.allow_unlisted_at_read())),
