@@ -16,13 +16,13 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::check::Reporter;
 use crate::error::TableError;
 use crate::model::Partition;
 pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
@@ -79,45 +79,9 @@ pub struct Context<'a> {
     pub now: i64,
 }
 
-struct Checker<'a, 'e> {
+struct Checker<'a> {
     ctx: &'a Context<'a>,
-    errors: &'e mut Vec<TableError>,
-}
-
-impl Checker<'_, '_> {
-    fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.ctx.text.len());
-        self.ctx.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
-        let line = self.line(span.start);
-        self.errors.push(TableError {
-            file: self.ctx.file.into(),
-            line,
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
-    fn source_ref(&mut self, source: &Spanned<String>, field: String) {
-        if !self.ctx.sources.contains(source.get_ref()) {
-            let known: Vec<&str> = self.ctx.sources.iter().map(String::as_str).collect();
-            self.err(
-                source.span(),
-                field,
-                format!(
-                    "unknown source {:?}; declared sources: {}",
-                    source.get_ref(),
-                    known.join(", ")
-                ),
-            );
-        }
-    }
+    report: Reporter<'a>,
 }
 
 /// Checks the `[[proxy_root]]` and `[[proxy_partition]]` records, pushing every failure to `errors`.
@@ -127,7 +91,14 @@ pub fn check(
     raw_partitions: Vec<Spanned<RawProxyPartition>>,
     errors: &mut Vec<TableError>,
 ) -> AmazonTrust {
-    let mut c = Checker { ctx, errors };
+    let mut c = Checker {
+        ctx,
+        report: Reporter {
+            file: ctx.file,
+            text: ctx.text,
+            errors,
+        },
+    };
     let mut roots: Vec<ProxyRoot> = Vec::new();
     let mut names = BTreeSet::new();
     let mut files = BTreeSet::new();
@@ -135,7 +106,7 @@ pub fn check(
         let raw = raw.into_inner();
         let owner = format!("proxy_root[{i}] ({})", raw.name.get_ref());
         if !names.insert(raw.name.get_ref().clone()) {
-            c.err(
+            c.report.err(
                 raw.name.span(),
                 format!("{owner}.name"),
                 format!("duplicate proxy root {:?}", raw.name.get_ref()),
@@ -143,7 +114,7 @@ pub fn check(
             continue;
         }
         if !files.insert(raw.file.get_ref().clone()) {
-            c.err(
+            c.report.err(
                 raw.file.span(),
                 format!("{owner}.file"),
                 format!(
@@ -153,7 +124,8 @@ pub fn check(
             );
             continue;
         }
-        c.source_ref(&raw.source, format!("{owner}.source"));
+        c.report
+            .source_ref(ctx.sources, &raw.source, format!("{owner}.source"));
         if let Some(root) = check_root(&mut c, &owner, raw) {
             roots.push(root);
         }
@@ -189,7 +161,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
     let shown = path.display().to_string();
     // Errors about the certificate itself name its file; errors about declarations name the data file.
     let cert_err = |c: &mut Checker, field: &str, message: String| {
-        c.errors.push(TableError {
+        c.report.errors.push(TableError {
             file: shown.clone(),
             line: 1,
             field: format!("{owner}.{field}"),
@@ -199,7 +171,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
     let want_key = match declared_key(&raw) {
         Ok(k) => Some(k),
         Err(m) => {
-            c.err(
+            c.report.err(
                 raw.key_algorithm.span(),
                 format!("{owner}.key_algorithm"),
                 m,
@@ -212,7 +184,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
         ("published_spki_sha256", &raw.published_spki_sha256),
     ] {
         if !is_sha256_hex(value.get_ref()) {
-            c.err(
+            c.report.err(
                 value.span(),
                 format!("{owner}.{field}"),
                 format!(
@@ -225,7 +197,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
-            c.err(
+            c.report.err(
                 raw.file.span(),
                 format!("{owner}.file"),
                 format!("cannot read {shown}: {e}"),
@@ -411,7 +383,7 @@ fn check_partitions(
         let id = p.partition.get_ref().clone();
         if !c.ctx.partitions.iter().any(|x| x.id == id) {
             let known: Vec<&str> = c.ctx.partitions.iter().map(|x| x.id.as_str()).collect();
-            c.err(
+            c.report.err(
                 p.partition.span(),
                 format!("{owner}.partition"),
                 format!(
@@ -422,7 +394,7 @@ fn check_partitions(
             continue;
         }
         if out.iter().any(|x| x.partition == id) {
-            c.err(
+            c.report.err(
                 p.partition.span(),
                 format!("{owner}.partition"),
                 format!("partition {id:?} has a second [[proxy_partition]]: one per partition"),
@@ -439,7 +411,7 @@ fn check_partitions(
                     .iter()
                     .map(|(n, _)| format!("{n:?}"))
                     .collect();
-                c.err(
+                c.report.err(
                     p.state.span(),
                     format!("{owner}.state"),
                     format!(
@@ -451,18 +423,16 @@ fn check_partitions(
                 continue;
             }
         };
-        if p.roots.get_ref().is_empty() {
-            c.err(
-                p.roots.span(),
-                format!("{owner}.roots"),
-                "lists no root: name the [[proxy_root]]s a proxy's certificate may chain to",
-            );
-        }
+        c.report.not_empty(
+            &p.roots,
+            format!("{owner}.roots"),
+            "lists no root: name the [[proxy_root]]s a proxy's certificate may chain to",
+        );
         let mut roots: Vec<String> = Vec::new();
         for r in p.roots.get_ref() {
             if !root_names.contains(r.get_ref()) {
                 let known: Vec<&str> = root_names.iter().map(String::as_str).collect();
-                c.err(
+                c.report.err(
                     r.span(),
                     format!("{owner}.roots"),
                     format!(
@@ -472,7 +442,7 @@ fn check_partitions(
                     ),
                 );
             } else if roots.contains(r.get_ref()) {
-                c.err(
+                c.report.err(
                     r.span(),
                     format!("{owner}.roots"),
                     format!("{:?} is listed twice", r.get_ref()),
@@ -481,7 +451,8 @@ fn check_partitions(
                 roots.push(r.get_ref().clone());
             }
         }
-        c.source_ref(&p.source, format!("{owner}.source"));
+        c.report
+            .source_ref(c.ctx.sources, &p.source, format!("{owner}.source"));
         out.push(ProxyPartition {
             partition: id,
             state,
@@ -499,7 +470,7 @@ fn check_partitions(
             .map(|p| p.id.as_str())
             .collect();
         if !missing.is_empty() {
-            c.err(
+            c.report.err(
                 whole,
                 "proxy_partition",
                 format!(

@@ -5,13 +5,13 @@
 //! the first.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::path::Path;
 
 use rdsca_ids::{is_ca_id, is_partition_id, is_region_code};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::check::Reporter;
 pub use crate::error::TableError;
 use crate::model::{
     expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, RetiredCa, Source,
@@ -35,30 +35,33 @@ pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
 /// Parses and validates `text`; `file` names it in error messages, and the certificate files
 /// it refers to are read relative to `file`'s folder.
 pub fn parse(file: &str, text: &str) -> Result<Table, Vec<TableError>> {
+    let mut errors = Vec::new();
     let mut ctx = Ctx {
-        file,
-        text,
+        report: Reporter {
+            file,
+            text,
+            errors: &mut errors,
+        },
         base: Path::new(file).parent().unwrap_or(Path::new(".")),
-        errors: Vec::new(),
     };
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
-            let line = e.span().map(|s| ctx.line(s.start)).unwrap_or(0);
-            ctx.errors.push(TableError {
+            let line = e.span().map(|s| ctx.report.line(s.start)).unwrap_or(0);
+            ctx.report.errors.push(TableError {
                 file: file.into(),
                 line,
                 field: "(syntax)".into(),
                 message: e.message().trim().to_string(),
             });
-            return Err(ctx.errors);
+            return Err(errors);
         }
     };
     let table = ctx.check(raw);
-    if ctx.errors.is_empty() {
+    if errors.is_empty() {
         Ok(table)
     } else {
-        Err(ctx.errors)
+        Err(errors)
     }
 }
 
@@ -184,32 +187,12 @@ struct RawRegion {
 type Syntax = (fn(&str) -> bool, &'static str);
 
 struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
+    report: Reporter<'a>,
     /// The folder of the data file: certificate files are relative to it.
     base: &'a Path,
-    errors: Vec<TableError>,
 }
 
 impl Ctx<'_> {
-    fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(TableError {
-            file: self.file.into(),
-            line: self.line(span.start),
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
     fn check(&mut self, raw: RawFile) -> Table {
         let sources = self.check_sources(raw.source);
         let source_ids: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
@@ -231,14 +214,14 @@ impl Ctx<'_> {
                     p,
                     file,
                     self.base,
-                    &mut self.errors,
+                    self.report.errors,
                 ));
             }
         }
         let amazon_trust = amazon_roots::check(
             &amazon_roots::Context {
-                file: self.file,
-                text: self.text,
+                file: self.report.file,
+                text: self.report.text,
                 base: self.base,
                 sources: &source_ids,
                 partitions: &partitions,
@@ -246,7 +229,7 @@ impl Ctx<'_> {
             },
             raw.proxy_root,
             raw.proxy_partition,
-            &mut self.errors,
+            self.report.errors,
         );
         Table {
             sources,
@@ -285,7 +268,7 @@ impl Ctx<'_> {
                 Some((is_ca_id, "a CA identifier (like \"rds-ca-2019\")")),
             );
             if cas.iter().any(|c| &c.id == r.id.get_ref()) {
-                self.err(
+                self.report.err(
                     r.id.span(),
                     format!("{owner}.id"),
                     format!(
@@ -295,7 +278,7 @@ impl Ctx<'_> {
                 );
             }
             if !is_date(r.not_after.get_ref()) {
-                self.err(
+                self.report.err(
                     r.not_after.span(),
                     format!("{owner}.not_after"),
                     format!(
@@ -310,7 +293,7 @@ impl Ctx<'_> {
             if !known {
                 let mut ids: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
                 ids.extend(retired_ids.iter().map(String::as_str));
-                self.err(
+                self.report.err(
                     r.replaced_by.span(),
                     format!("{owner}.replaced_by"),
                     format!(
@@ -319,7 +302,8 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            self.report
+                .source_ref(sources, &r.source, format!("{owner}.source"));
             out.push(RetiredCa {
                 id: r.id.into_inner(),
                 not_after: r.not_after.into_inner(),
@@ -351,7 +335,7 @@ impl Ctx<'_> {
                 )),
             );
             if !regions.iter().any(|r| &r.code == s.region.get_ref()) {
-                self.err(
+                self.report.err(
                     s.region.span(),
                     format!("{owner}.region"),
                     format!("Region {:?} is not in the table", s.region.get_ref()),
@@ -379,7 +363,7 @@ impl Ctx<'_> {
         let value = id.get_ref();
         if let Some((valid, looks_like)) = syntax {
             if !valid(value) {
-                self.err(
+                self.report.err(
                     id.span(),
                     field.clone(),
                     format!("{value:?} is not {looks_like}"),
@@ -387,27 +371,8 @@ impl Ctx<'_> {
             }
         }
         if !seen.insert(value.clone()) {
-            self.err(id.span(), field, format!("duplicate {kind} {value:?}"));
-        }
-    }
-
-    fn check_source_ref(
-        &mut self,
-        ids: &BTreeSet<String>,
-        source: &Spanned<String>,
-        field: String,
-    ) {
-        if !ids.contains(source.get_ref()) {
-            let known: Vec<&str> = ids.iter().map(String::as_str).collect();
-            self.err(
-                source.span(),
-                field,
-                format!(
-                    "unknown source {:?}; declared sources: {}",
-                    source.get_ref(),
-                    known.join(", ")
-                ),
-            );
+            self.report
+                .err(id.span(), field, format!("duplicate {kind} {value:?}"));
         }
     }
 
@@ -415,7 +380,7 @@ impl Ctx<'_> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         if raw.is_empty() {
-            self.err(
+            self.report.err(
                 0..0,
                 "source",
                 "the file declares no [[source]]: every fact must say where it came from",
@@ -451,7 +416,7 @@ impl Ctx<'_> {
         for (j, c) in raw.into_iter().enumerate() {
             let c = c.into_inner();
             if !fields.contains(&c.field.get_ref().as_str()) {
-                self.err(
+                self.report.err(
                     c.field.span(),
                     format!("{owner}.correction[{j}].field"),
                     format!(
@@ -461,7 +426,7 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            self.check_source_ref(
+            self.report.source_ref(
                 sources,
                 &c.source,
                 format!("{owner}.correction[{j}].source"),
@@ -484,7 +449,8 @@ impl Ctx<'_> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         if raw.is_empty() {
-            self.err(0..0, "partition", "the file declares no [[partition]]");
+            self.report
+                .err(0..0, "partition", "the file declares no [[partition]]");
         }
         for (i, p) in raw.into_iter().enumerate() {
             let p = p.into_inner();
@@ -502,7 +468,7 @@ impl Ctx<'_> {
             );
             let host = p.truststore_host.get_ref().clone();
             if host.is_empty() || host.contains('/') || host.contains(':') {
-                self.err(
+                self.report.err(
                     p.truststore_host.span(),
                     format!("{owner}.truststore_host"),
                     format!("{host:?} is not a bare host name"),
@@ -518,7 +484,7 @@ impl Ctx<'_> {
             {
                 let want = expected_bundle_url(&host, "global", ext);
                 if url.get_ref() != &want {
-                    self.err(
+                    self.report.err(
                         url.span(),
                         format!("{owner}.{field}"),
                         format!(
@@ -528,9 +494,11 @@ impl Ctx<'_> {
                     );
                 }
             }
-            self.check_source_ref(sources, &p.source, format!("{owner}.source"));
+            self.report
+                .source_ref(sources, &p.source, format!("{owner}.source"));
             let certificates = p.certificates.map(|c| {
-                self.check_source_ref(sources, &c.source, format!("{owner}.certificates.source"));
+                self.report
+                    .source_ref(sources, &c.source, format!("{owner}.certificates.source"));
                 CertificateFile {
                     file: c.file,
                     source: c.source.into_inner(),
@@ -577,7 +545,7 @@ impl Ctx<'_> {
                 c.curve.as_deref(),
             ) {
                 ("RSA", Some(_), None) | ("EC", None, Some(_)) => {}
-                (alg, _, _) => self.err(
+                (alg, _, _) => self.report.err(
                     c.key_algorithm.span(),
                     format!("{owner}.key_algorithm"),
                     format!("{alg:?} needs key_size (RSA) or curve (EC), not both"),
@@ -588,7 +556,7 @@ impl Ctx<'_> {
                 .unwrap_or_else(|| Spanned::new(0..0, BTreeMap::new()));
             for p in overrides.get_ref().keys() {
                 if !partitions.iter().any(|x| &x.id == p) {
-                    self.err(
+                    self.report.err(
                         overrides.span(),
                         format!("{owner}.partition_signature_algorithm"),
                         format!("unknown partition {p:?}"),
@@ -596,7 +564,7 @@ impl Ctx<'_> {
                 }
             }
             if !c.root_common_name.get_ref().contains("{region}") {
-                self.err(
+                self.report.err(
                     c.root_common_name.span(),
                     format!("{owner}.root_common_name"),
                     "must contain the {region} placeholder",
@@ -604,7 +572,7 @@ impl Ctx<'_> {
             }
             if let Some(form) = &c.intermediate_common_name {
                 if !form.get_ref().contains("{region}") {
-                    self.err(
+                    self.report.err(
                         form.span(),
                         format!("{owner}.intermediate_common_name"),
                         "must contain the {region} placeholder",
@@ -614,7 +582,8 @@ impl Ctx<'_> {
             if *c.default.get_ref() {
                 defaults.push((id.clone(), c.default.span(), owner.clone()));
             }
-            self.check_source_ref(sources, &c.source, format!("{owner}.source"));
+            self.report
+                .source_ref(sources, &c.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
                 c.correction,
                 &owner,
@@ -638,7 +607,7 @@ impl Ctx<'_> {
         }
         match defaults.len() {
             1 => {}
-            0 => self.err(
+            0 => self.report.err(
                 whole,
                 "ca.default",
                 "no CA is marked `default = true`; exactly one must be",
@@ -646,7 +615,7 @@ impl Ctx<'_> {
             _ => {
                 let ids: Vec<&str> = defaults.iter().map(|d| d.0.as_str()).collect();
                 let (_, span, owner) = defaults[1].clone();
-                self.err(
+                self.report.err(
                     span,
                     format!("{owner}.default"),
                     format!(
@@ -685,7 +654,7 @@ impl Ctx<'_> {
                 )),
             );
             if !names.insert(r.name.get_ref().clone()) {
-                self.err(
+                self.report.err(
                     r.name.span(),
                     format!("{owner}.name"),
                     format!("duplicate region name {:?}", r.name.get_ref()),
@@ -695,7 +664,7 @@ impl Ctx<'_> {
             match partition {
                 None => {
                     let known: Vec<&str> = partitions.iter().map(|p| p.id.as_str()).collect();
-                    self.err(
+                    self.report.err(
                         r.partition.span(),
                         format!("{owner}.partition"),
                         format!(
@@ -716,7 +685,7 @@ impl Ctx<'_> {
                     {
                         let want = expected_bundle_url(&p.truststore_host, &code, ext);
                         if url.get_ref() != &want {
-                            self.err(
+                            self.report.err(
                                 url.span(),
                                 format!("{owner}.{field}"),
                                 format!(
@@ -728,13 +697,11 @@ impl Ctx<'_> {
                     }
                 }
             }
-            if r.cas.get_ref().is_empty() {
-                self.err(
-                    r.cas.span(),
-                    format!("{owner}.cas"),
-                    "a region must offer at least one CA",
-                );
-            }
+            self.report.not_empty(
+                &r.cas,
+                format!("{owner}.cas"),
+                "a region must offer at least one CA",
+            );
             // Each CA is offered (`cas`), unverified (`unverified_cas`), or else not offered.
             let mut listed: Vec<String> = Vec::new();
             let mut offered = Vec::new();
@@ -746,7 +713,7 @@ impl Ctx<'_> {
                 for ca in list {
                     if !cas.iter().any(|c| &c.id == ca.get_ref()) {
                         let known: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
-                        self.err(
+                        self.report.err(
                             ca.span(),
                             format!("{owner}.{field}"),
                             format!(
@@ -756,7 +723,7 @@ impl Ctx<'_> {
                             ),
                         );
                     } else if listed.contains(ca.get_ref()) {
-                        self.err(
+                        self.report.err(
                             ca.span(),
                             format!("{owner}.{field}"),
                             format!(
@@ -771,22 +738,24 @@ impl Ctx<'_> {
                 }
             }
             match (&r.unverified_source, unverified.is_empty()) {
-                (None, false) => self.err(
+                (None, false) => self.report.err(
                     r.code.span(),
                     format!("{owner}.unverified_source"),
                     "unverified_cas needs an unverified_source saying what was looked at",
                 ),
-                (Some(s), true) => self.err(
+                (Some(s), true) => self.report.err(
                     s.span(),
                     format!("{owner}.unverified_source"),
                     "unverified_source without unverified_cas",
                 ),
                 (Some(s), false) => {
-                    self.check_source_ref(sources, s, format!("{owner}.unverified_source"))
+                    self.report
+                        .source_ref(sources, s, format!("{owner}.unverified_source"))
                 }
                 (None, true) => {}
             }
-            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            self.report
+                .source_ref(sources, &r.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
                 r.correction,
                 &owner,
