@@ -22,7 +22,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::check::Reporter;
+use crate::check::{named_records, Identifiers, Reporter};
 use crate::error::TableError;
 use crate::model::Partition;
 pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
@@ -100,17 +100,14 @@ pub fn check(
         },
     };
     let mut roots: Vec<ProxyRoot> = Vec::new();
-    let mut names = BTreeSet::new();
+    // A root's name is its certificate's CN: unique, so one certificate is not declared twice.
+    let mut names = Identifiers::new("proxy root");
     let mut files = BTreeSet::new();
-    for (i, raw) in raw_roots.into_iter().enumerate() {
-        let raw = raw.into_inner();
-        let owner = format!("proxy_root[{i}] ({})", raw.name.get_ref());
-        if !names.insert(raw.name.get_ref().clone()) {
-            c.report.err(
-                raw.name.span(),
-                format!("{owner}.name"),
-                format!("duplicate proxy root {:?}", raw.name.get_ref()),
-            );
+    for (owner, raw) in named_records("proxy_root", raw_roots, |r| r.name.get_ref()) {
+        if !c
+            .report
+            .unique_id(&mut names, &raw.name, format!("{owner}.name"))
+        {
             continue;
         }
         if !files.insert(raw.file.get_ref().clone()) {
@@ -130,7 +127,7 @@ pub fn check(
             roots.push(root);
         }
     }
-    let partitions = check_partitions(&mut c, raw_partitions, &names);
+    let partitions = check_partitions(&mut c, raw_partitions, &names.seen);
     AmazonTrust { roots, partitions }
 }
 
@@ -377,9 +374,7 @@ fn check_partitions(
 ) -> Vec<ProxyPartition> {
     let mut out: Vec<ProxyPartition> = Vec::new();
     let whole = raw.first().map(|p| p.span()).unwrap_or(0..0);
-    for (i, p) in raw.into_iter().enumerate() {
-        let p = p.into_inner();
-        let owner = format!("proxy_partition[{i}] ({})", p.partition.get_ref());
+    for (owner, p) in named_records("proxy_partition", raw, |p| p.partition.get_ref()) {
         let id = p.partition.get_ref().clone();
         if !c.ctx.partitions.iter().any(|x| x.id == id) {
             let known: Vec<&str> = c.ctx.partitions.iter().map(|x| x.id.as_str()).collect();

@@ -11,7 +11,7 @@ use rdsca_ids::{is_ca_id, is_partition_id, is_region_code};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::check::Reporter;
+use crate::check::{named_records, records, Identifiers, Reporter};
 pub use crate::error::TableError;
 use crate::model::{
     expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, RetiredCa, Source,
@@ -183,9 +183,6 @@ struct RawRegion {
 // ---------------------------------------------------------------------------------------------
 // Checks.
 
-/// A well-formedness check and a description of what passes it.
-type Syntax = (fn(&str) -> bool, &'static str);
-
 struct Ctx<'a> {
     report: Reporter<'a>,
     /// The folder of the data file: certificate files are relative to it.
@@ -251,22 +248,16 @@ impl Ctx<'_> {
         sources: &BTreeSet<String>,
         cas: &[Ca],
     ) -> Vec<RetiredCa> {
-        let mut seen = BTreeSet::new();
+        let mut ids = Identifiers::new("retired CA id")
+            .following(is_ca_id, "a CA identifier (like \"rds-ca-2019\")");
         let retired_ids: BTreeSet<String> = raw
             .iter()
             .map(|r| r.get_ref().id.get_ref().clone())
             .collect();
         let mut out = Vec::new();
-        for (i, r) in raw.into_iter().enumerate() {
-            let r = r.into_inner();
-            let owner = format!("retired_ca[{i}]");
-            self.check_id(
-                &mut seen,
-                &r.id,
-                format!("{owner}.id"),
-                "retired CA id",
-                Some((is_ca_id, "a CA identifier (like \"rds-ca-2019\")")),
-            );
+        for (owner, r) in records("retired_ca", raw) {
+            self.report
+                .unique_id(&mut ids, &r.id, format!("{owner}.id"));
             if cas.iter().any(|c| &c.id == r.id.get_ref()) {
                 self.report.err(
                     r.id.span(),
@@ -319,21 +310,14 @@ impl Ctx<'_> {
         raw: Vec<Spanned<RawSpecialSet>>,
         regions: &[Region],
     ) -> Vec<SpecialSet> {
-        let mut seen = BTreeSet::new();
+        let mut names = Identifiers::new("special set").following(
+            |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphabetic()),
+            "one word of letters (like \"Beta\")",
+        );
         let mut out = Vec::new();
-        for (i, s) in raw.into_iter().enumerate() {
-            let s = s.into_inner();
-            let owner = format!("special_set[{i}]");
-            self.check_id(
-                &mut seen,
-                &s.name,
-                format!("{owner}.name"),
-                "special set",
-                Some((
-                    |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphabetic()),
-                    "one word of letters (like \"Beta\")",
-                )),
-            );
+        for (owner, s) in records("special_set", raw) {
+            self.report
+                .unique_id(&mut names, &s.name, format!("{owner}.name"));
             if !regions.iter().any(|r| &r.code == s.region.get_ref()) {
                 self.report.err(
                     s.region.span(),
@@ -350,34 +334,8 @@ impl Ctx<'_> {
         out
     }
 
-    /// An identifier must be well formed (`syntax`: a check and what it should look like) and
-    /// unique among its kind.
-    fn check_id(
-        &mut self,
-        seen: &mut BTreeSet<String>,
-        id: &Spanned<String>,
-        field: String,
-        kind: &str,
-        syntax: Option<Syntax>,
-    ) {
-        let value = id.get_ref();
-        if let Some((valid, looks_like)) = syntax {
-            if !valid(value) {
-                self.report.err(
-                    id.span(),
-                    field.clone(),
-                    format!("{value:?} is not {looks_like}"),
-                );
-            }
-        }
-        if !seen.insert(value.clone()) {
-            self.report
-                .err(id.span(), field, format!("duplicate {kind} {value:?}"));
-        }
-    }
-
     fn check_sources(&mut self, raw: Vec<Spanned<RawSource>>) -> Vec<Source> {
-        let mut seen = BTreeSet::new();
+        let mut ids = Identifiers::new("source id");
         let mut out = Vec::new();
         if raw.is_empty() {
             self.report.err(
@@ -386,15 +344,9 @@ impl Ctx<'_> {
                 "the file declares no [[source]]: every fact must say where it came from",
             );
         }
-        for (i, s) in raw.into_iter().enumerate() {
-            let s = s.into_inner();
-            self.check_id(
-                &mut seen,
-                &s.id,
-                format!("source[{i}].id"),
-                "source id",
-                None,
-            );
+        for (owner, s) in records("source", raw) {
+            self.report
+                .unique_id(&mut ids, &s.id, format!("{owner}.id"));
             out.push(Source {
                 id: s.id.into_inner(),
                 title: s.title,
@@ -413,12 +365,11 @@ impl Ctx<'_> {
         sources: &BTreeSet<String>,
     ) -> Vec<Correction> {
         let mut out = Vec::new();
-        for (j, c) in raw.into_iter().enumerate() {
-            let c = c.into_inner();
+        for (path, c) in records(&format!("{owner}.correction"), raw) {
             if !fields.contains(&c.field.get_ref().as_str()) {
                 self.report.err(
                     c.field.span(),
-                    format!("{owner}.correction[{j}].field"),
+                    format!("{path}.field"),
                     format!(
                         "{:?} is not a correctable field; expected one of: {}",
                         c.field.get_ref(),
@@ -426,11 +377,8 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            self.report.source_ref(
-                sources,
-                &c.source,
-                format!("{owner}.correction[{j}].source"),
-            );
+            self.report
+                .source_ref(sources, &c.source, format!("{path}.source"));
             out.push(Correction {
                 field: c.field.into_inner(),
                 page_says: c.page_says,
@@ -446,26 +394,19 @@ impl Ctx<'_> {
         raw: Vec<Spanned<RawPartition>>,
         sources: &BTreeSet<String>,
     ) -> Vec<Partition> {
-        let mut seen = BTreeSet::new();
+        let mut ids = Identifiers::new("partition id").following(
+            is_partition_id,
+            "a partition id (like \"aws\" or \"aws-us-gov\")",
+        );
         let mut out = Vec::new();
         if raw.is_empty() {
             self.report
                 .err(0..0, "partition", "the file declares no [[partition]]");
         }
-        for (i, p) in raw.into_iter().enumerate() {
-            let p = p.into_inner();
-            let owner = format!("partition[{i}]");
+        for (owner, p) in records("partition", raw) {
             let id = p.id.get_ref().clone();
-            self.check_id(
-                &mut seen,
-                &p.id,
-                format!("{owner}.id"),
-                "partition id",
-                Some((
-                    is_partition_id,
-                    "a partition id (like \"aws\" or \"aws-us-gov\")",
-                )),
-            );
+            self.report
+                .unique_id(&mut ids, &p.id, format!("{owner}.id"));
             let host = p.truststore_host.get_ref().clone();
             if host.is_empty() || host.contains('/') || host.contains(':') {
                 self.report.err(
@@ -524,21 +465,15 @@ impl Ctx<'_> {
         sources: &BTreeSet<String>,
         partitions: &[Partition],
     ) -> Vec<Ca> {
-        let mut seen = BTreeSet::new();
+        let mut ids = Identifiers::new("CA id")
+            .following(is_ca_id, "a CA identifier (like \"rds-ca-rsa2048-g1\")");
         let mut out = Vec::new();
         let whole = raw.first().map(|c| c.span()).unwrap_or(0..0);
         let mut defaults = Vec::new();
-        for (i, c) in raw.into_iter().enumerate() {
-            let c = c.into_inner();
-            let owner = format!("ca[{i}]");
+        for (owner, c) in records("ca", raw) {
             let id = c.id.get_ref().clone();
-            self.check_id(
-                &mut seen,
-                &c.id,
-                format!("{owner}.id"),
-                "CA id",
-                Some((is_ca_id, "a CA identifier (like \"rds-ca-rsa2048-g1\")")),
-            );
+            self.report
+                .unique_id(&mut ids, &c.id, format!("{owner}.id"));
             match (
                 c.key_algorithm.get_ref().as_str(),
                 c.key_size,
@@ -636,23 +571,16 @@ impl Ctx<'_> {
         partitions: &[Partition],
         cas: &[Ca],
     ) -> Vec<Region> {
-        let mut seen = BTreeSet::new();
+        let mut codes = Identifiers::new("region code").following(
+            is_region_code,
+            "an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")",
+        );
         let mut names = BTreeSet::new();
         let mut out = Vec::new();
-        for (i, r) in raw.into_iter().enumerate() {
-            let r = r.into_inner();
+        for (owner, r) in named_records("region", raw, |r| r.code.get_ref()) {
             let code = r.code.get_ref().clone();
-            let owner = format!("region[{i}] ({code})");
-            self.check_id(
-                &mut seen,
-                &r.code,
-                format!("{owner}.code"),
-                "region code",
-                Some((
-                    is_region_code,
-                    "an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")",
-                )),
-            );
+            self.report
+                .unique_id(&mut codes, &r.code, format!("{owner}.code"));
             if !names.insert(r.name.get_ref().clone()) {
                 self.report.err(
                     r.name.span(),
