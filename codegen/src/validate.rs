@@ -334,6 +334,31 @@ impl Ctx<'_> {
         out
     }
 
+    /// A bundle's URLs, in the fields `pem` and (optional) `p7b` of the record at `owner`, must
+    /// follow the truststore layout: `https://<host>/<folder>/<folder>-bundle.<pem|p7b>`.
+    fn check_bundle_urls(
+        &mut self,
+        owner: &str,
+        (host, folder): (&str, &str),
+        pem: (&str, &Spanned<String>),
+        p7b: (&str, Option<&Spanned<String>>),
+    ) {
+        for (field, url, ext) in [(pem.0, Some(pem.1), "pem"), (p7b.0, p7b.1, "p7b")] {
+            let Some(url) = url else { continue };
+            let want = expected_bundle_url(host, folder, ext);
+            if url.get_ref() != &want {
+                self.report.err(
+                    url.span(),
+                    format!("{owner}.{field}"),
+                    format!(
+                        "expected {want:?} (the truststore layout), found {:?}",
+                        url.get_ref()
+                    ),
+                );
+            }
+        }
+    }
+
     fn check_sources(&mut self, raw: Vec<Spanned<RawSource>>) -> Vec<Source> {
         let mut ids = Identifiers::new("source id");
         let mut out = Vec::new();
@@ -415,26 +440,12 @@ impl Ctx<'_> {
                     format!("{host:?} is not a bare host name"),
                 );
             }
-            let urls = [
-                ("global_pem_url", Some(&p.global_pem_url), "pem"),
-                ("global_p7b_url", p.global_p7b_url.as_ref(), "p7b"),
-            ];
-            for (field, url, ext) in urls
-                .into_iter()
-                .filter_map(|(f, u, e)| u.map(|u| (f, u, e)))
-            {
-                let want = expected_bundle_url(&host, "global", ext);
-                if url.get_ref() != &want {
-                    self.report.err(
-                        url.span(),
-                        format!("{owner}.{field}"),
-                        format!(
-                            "expected {want:?} (the truststore layout), found {:?}",
-                            url.get_ref()
-                        ),
-                    );
-                }
-            }
+            self.check_bundle_urls(
+                &owner,
+                (&host, "global"),
+                ("global_pem_url", &p.global_pem_url),
+                ("global_p7b_url", p.global_p7b_url.as_ref()),
+            );
             self.report
                 .source_ref(sources, &p.source, format!("{owner}.source"));
             let certificates = p.certificates.map(|c| {
@@ -602,28 +613,12 @@ impl Ctx<'_> {
                         ),
                     );
                 }
-                Some(p) => {
-                    let urls = [
-                        ("pem_url", Some(&r.pem_url), "pem"),
-                        ("p7b_url", r.p7b_url.as_ref(), "p7b"),
-                    ];
-                    for (field, url, ext) in urls
-                        .into_iter()
-                        .filter_map(|(f, u, e)| u.map(|u| (f, u, e)))
-                    {
-                        let want = expected_bundle_url(&p.truststore_host, &code, ext);
-                        if url.get_ref() != &want {
-                            self.report.err(
-                                url.span(),
-                                format!("{owner}.{field}"),
-                                format!(
-                                    "expected {want:?} (the truststore layout), found {:?}",
-                                    url.get_ref()
-                                ),
-                            );
-                        }
-                    }
-                }
+                Some(p) => self.check_bundle_urls(
+                    &owner,
+                    (&p.truststore_host, &code),
+                    ("pem_url", &r.pem_url),
+                    ("p7b_url", r.p7b_url.as_ref()),
+                ),
             }
             self.report.not_empty(
                 &r.cas,
