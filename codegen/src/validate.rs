@@ -43,6 +43,7 @@ pub fn parse(file: &str, text: &str) -> Result<Table, Vec<TableError>> {
             errors: &mut errors,
         },
         base: Path::new(file).parent().unwrap_or(Path::new(".")),
+        source_ids: BTreeSet::new(),
     };
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -187,16 +188,19 @@ struct Ctx<'a> {
     report: Reporter<'a>,
     /// The folder of the data file: certificate files are relative to it.
     base: &'a Path,
+    /// The declared `[[source]]` ids, once that list is checked: every other record's `source`
+    /// must name one of them.
+    source_ids: BTreeSet<String>,
 }
 
 impl Ctx<'_> {
     fn check(&mut self, raw: RawFile) -> Table {
         let sources = self.check_sources(raw.source);
-        let source_ids: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
-        let partitions = self.check_partitions(raw.partition, &source_ids);
-        let cas = self.check_cas(raw.ca, &source_ids, &partitions);
-        let retired_cas = self.check_retired_cas(raw.retired_ca, &source_ids, &cas);
-        let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
+        self.source_ids = sources.iter().map(|s| s.id.clone()).collect();
+        let partitions = self.check_partitions(raw.partition);
+        let cas = self.check_cas(raw.ca, &partitions);
+        let retired_cas = self.check_retired_cas(raw.retired_ca, &cas);
+        let regions = self.check_regions(raw.region, &partitions, &cas);
         let special_sets = self.check_special_sets(raw.special_set, &regions);
         let mut certificates = Vec::new();
         for p in &partitions {
@@ -220,7 +224,7 @@ impl Ctx<'_> {
                 file: self.report.file,
                 text: self.report.text,
                 base: self.base,
-                sources: &source_ids,
+                sources: &self.source_ids,
                 partitions: &partitions,
                 now: amazon_roots::now(),
             },
@@ -242,12 +246,7 @@ impl Ctx<'_> {
 
     /// A retired CA is not also a current one, has a calendar date and is replaced by another
     /// CA the file names (current, or retired in its turn).
-    fn check_retired_cas(
-        &mut self,
-        raw: Vec<Spanned<RawRetiredCa>>,
-        sources: &BTreeSet<String>,
-        cas: &[Ca],
-    ) -> Vec<RetiredCa> {
+    fn check_retired_cas(&mut self, raw: Vec<Spanned<RawRetiredCa>>, cas: &[Ca]) -> Vec<RetiredCa> {
         let mut ids = Identifiers::new("retired CA id")
             .following(is_ca_id, "a CA identifier (like \"rds-ca-2019\")");
         let retired_ids: BTreeSet<String> = raw
@@ -294,7 +293,7 @@ impl Ctx<'_> {
                 );
             }
             self.report
-                .source_ref(sources, &r.source, format!("{owner}.source"));
+                .source_ref(&self.source_ids, &r.source, format!("{owner}.source"));
             out.push(RetiredCa {
                 id: r.id.into_inner(),
                 not_after: r.not_after.into_inner(),
@@ -387,7 +386,6 @@ impl Ctx<'_> {
         raw: Vec<Spanned<RawCorrection>>,
         owner: &str,
         fields: &[&str],
-        sources: &BTreeSet<String>,
     ) -> Vec<Correction> {
         let mut out = Vec::new();
         for (path, c) in records(&format!("{owner}.correction"), raw) {
@@ -403,7 +401,7 @@ impl Ctx<'_> {
                 );
             }
             self.report
-                .source_ref(sources, &c.source, format!("{path}.source"));
+                .source_ref(&self.source_ids, &c.source, format!("{path}.source"));
             out.push(Correction {
                 field: c.field.into_inner(),
                 page_says: c.page_says,
@@ -414,11 +412,7 @@ impl Ctx<'_> {
         out
     }
 
-    fn check_partitions(
-        &mut self,
-        raw: Vec<Spanned<RawPartition>>,
-        sources: &BTreeSet<String>,
-    ) -> Vec<Partition> {
+    fn check_partitions(&mut self, raw: Vec<Spanned<RawPartition>>) -> Vec<Partition> {
         let mut ids = Identifiers::new("partition id").following(
             is_partition_id,
             "a partition id (like \"aws\" or \"aws-us-gov\")",
@@ -447,10 +441,13 @@ impl Ctx<'_> {
                 ("global_p7b_url", p.global_p7b_url.as_ref()),
             );
             self.report
-                .source_ref(sources, &p.source, format!("{owner}.source"));
+                .source_ref(&self.source_ids, &p.source, format!("{owner}.source"));
             let certificates = p.certificates.map(|c| {
-                self.report
-                    .source_ref(sources, &c.source, format!("{owner}.certificates.source"));
+                self.report.source_ref(
+                    &self.source_ids,
+                    &c.source,
+                    format!("{owner}.certificates.source"),
+                );
                 CertificateFile {
                     file: c.file,
                     source: c.source.into_inner(),
@@ -470,12 +467,7 @@ impl Ctx<'_> {
         out
     }
 
-    fn check_cas(
-        &mut self,
-        raw: Vec<Spanned<RawCa>>,
-        sources: &BTreeSet<String>,
-        partitions: &[Partition],
-    ) -> Vec<Ca> {
+    fn check_cas(&mut self, raw: Vec<Spanned<RawCa>>, partitions: &[Partition]) -> Vec<Ca> {
         let mut ids = Identifiers::new("CA id")
             .following(is_ca_id, "a CA identifier (like \"rds-ca-rsa2048-g1\")");
         let mut out = Vec::new();
@@ -529,12 +521,11 @@ impl Ctx<'_> {
                 defaults.push((id.clone(), c.default.span(), owner.clone()));
             }
             self.report
-                .source_ref(sources, &c.source, format!("{owner}.source"));
+                .source_ref(&self.source_ids, &c.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
                 c.correction,
                 &owner,
                 &["root_common_name", "signature_algorithm", "key_algorithm"],
-                sources,
             );
             out.push(Ca {
                 id,
@@ -578,7 +569,6 @@ impl Ctx<'_> {
     fn check_regions(
         &mut self,
         raw: Vec<Spanned<RawRegion>>,
-        sources: &BTreeSet<String>,
         partitions: &[Partition],
         cas: &[Ca],
     ) -> Vec<Region> {
@@ -671,19 +661,19 @@ impl Ctx<'_> {
                     format!("{owner}.unverified_source"),
                     "unverified_source without unverified_cas",
                 ),
-                (Some(s), false) => {
-                    self.report
-                        .source_ref(sources, s, format!("{owner}.unverified_source"))
-                }
+                (Some(s), false) => self.report.source_ref(
+                    &self.source_ids,
+                    s,
+                    format!("{owner}.unverified_source"),
+                ),
                 (None, true) => {}
             }
             self.report
-                .source_ref(sources, &r.source, format!("{owner}.source"));
+                .source_ref(&self.source_ids, &r.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
                 r.correction,
                 &owner,
                 &["name", "pem_url", "p7b_url", "cas", "code"],
-                sources,
             );
             out.push(Region {
                 code,
