@@ -20,7 +20,6 @@ use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
-use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::check::{named_records, Identifiers, Reporter};
 use crate::error::TableError;
@@ -28,7 +27,7 @@ use crate::model::Partition;
 pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
 use crate::rust::byte_lit;
 pub use crate::x509::key_description;
-use crate::x509::sha256_hex;
+use crate::x509::{certificate, sha256_hex};
 
 // ---------------------------------------------------------------------------------------------
 // Raw records, as written in the data file.
@@ -220,14 +219,10 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
             return None;
         }
     };
-    let cert = match X509Certificate::from_der(&der) {
-        Ok(([], cert)) => cert,
-        Ok(_) => {
-            cert_err(c, "file", "stray bytes after the certificate".into());
-            return None;
-        }
-        Err(e) => {
-            cert_err(c, "file", format!("not an X.509 certificate ({e})"));
+    let cert = match certificate(&der) {
+        Ok(cert) => cert,
+        Err(message) => {
+            cert_err(c, "file", message);
             return None;
         }
     };
