@@ -152,6 +152,32 @@ fn declared_key(raw: &RawProxyRoot) -> Result<String, String> {
     }
 }
 
+/// Why a certificate valid from `not_before` to `not_after` (Unix seconds) cannot be trusted at
+/// `now`, if it cannot: its window is inverted, it has expired, or it is not valid yet.
+fn validity_fault(not_before: i64, not_after: i64, now: i64) -> Option<String> {
+    let when = |t: i64| {
+        x509_parser::time::ASN1Time::from_timestamp(t)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| t.to_string())
+    };
+    let (start, end, now_text) = (when(not_before), when(not_after), when(now));
+    if not_before >= not_after {
+        Some(format!(
+            "the validity window is inverted: notBefore {start} is not before notAfter {end}"
+        ))
+    } else if not_after <= now {
+        Some(format!(
+            "expired on {end} (now {now_text}): replace it with Amazon's current certificate for this root"
+        ))
+    } else if not_before > now {
+        Some(format!(
+            "not valid yet: notBefore {start} is after now ({now_text})"
+        ))
+    } else {
+        None
+    }
+}
+
 fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRoot> {
     let path = c.ctx.base.join(raw.file.get_ref());
     let shown = path.display().to_string();
@@ -226,124 +252,80 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
             return None;
         }
     };
-    let mut ok = true;
+    // What is wrong with the certificate itself, as (field, message): any of it, and the root is
+    // not kept. Reported after every check has run, in this order.
+    let mut faults: Vec<(&str, String)> = Vec::new();
     let cn = crate::certificates::common_name(&cert);
     if &cn != raw.name.get_ref() {
-        cert_err(
-            c,
+        faults.push((
             "name",
             format!(
                 "the certificate's CN is {cn:?}, the data file names it {:?}",
                 raw.name.get_ref()
             ),
-        );
-        ok = false;
+        ));
     }
     if !cert.is_ca() {
-        cert_err(
-            c,
+        faults.push((
             "file",
             "not a CA certificate (basicConstraints cA is not true): a root must be a CA".into(),
-        );
-        ok = false;
+        ));
     }
     if cert.subject().as_raw() != cert.issuer().as_raw() {
-        cert_err(
-            c,
+        faults.push((
             "file",
             format!(
                 "not self-issued: issuer {:?} differs from subject {:?}",
                 cert.issuer().to_string(),
                 cert.subject().to_string()
             ),
-        );
-        ok = false;
+        ));
     } else if let Err(e) = cert.verify_signature(None) {
-        cert_err(
-            c,
+        faults.push((
             "file",
             format!("the self-signature does not verify with the certificate's own key ({e})"),
-        );
-        ok = false;
+        ));
     }
     let have_key = key_description(&cert);
     if let Some(want) = &want_key {
         if &have_key != want {
-            cert_err(
-                c,
+            faults.push((
                 "key_algorithm",
                 format!("the data file declares an {want} key, the certificate's is {have_key}"),
-            );
-            ok = false;
+            ));
         }
     }
     let not_before = cert.validity().not_before.timestamp();
     let not_after = cert.validity().not_after.timestamp();
-    let when = |t: i64| {
-        x509_parser::time::ASN1Time::from_timestamp(t)
-            .map(|t| t.to_string())
-            .unwrap_or_else(|_| t.to_string())
-    };
-    if not_before >= not_after {
-        cert_err(
-            c,
-            "file",
-            format!(
-                "the validity window is inverted: notBefore {} is not before notAfter {}",
-                when(not_before),
-                when(not_after)
-            ),
-        );
-        ok = false;
-    } else if not_after <= c.ctx.now {
-        cert_err(
-            c,
-            "file",
-            format!(
-                "expired on {} (now {}): replace it with Amazon's current certificate for this root",
-                when(not_after),
-                when(c.ctx.now)
-            ),
-        );
-        ok = false;
-    } else if not_before > c.ctx.now {
-        cert_err(
-            c,
-            "file",
-            format!(
-                "not valid yet: notBefore {} is after now ({})",
-                when(not_before),
-                when(c.ctx.now)
-            ),
-        );
-        ok = false;
+    if let Some(fault) = validity_fault(not_before, not_after, c.ctx.now) {
+        faults.push(("file", fault));
     }
     let sha256 = sha256_hex(&der);
     if is_sha256_hex(raw.sha256.get_ref()) && &sha256 != raw.sha256.get_ref() {
-        cert_err(
-            c,
+        faults.push((
             "sha256",
             format!(
                 "the certificate's SHA-256 is {sha256}, the data file declares {}",
                 raw.sha256.get_ref()
             ),
-        );
-        ok = false;
+        ));
     }
     let spki_sha256 = sha256_hex(cert.public_key().raw);
     if is_sha256_hex(raw.published_spki_sha256.get_ref())
         && &spki_sha256 != raw.published_spki_sha256.get_ref()
     {
-        cert_err(
-            c,
+        faults.push((
             "published_spki_sha256",
             format!(
                 "the SHA-256 of the certificate's public key is {spki_sha256}, Amazon publishes {} for {:?}",
                 raw.published_spki_sha256.get_ref(),
                 raw.name.get_ref()
             ),
-        );
-        ok = false;
+        ));
+    }
+    let ok = faults.is_empty();
+    for (field, message) in faults {
+        cert_err(c, field, message);
     }
     let valid_declarations = want_key.is_some()
         && is_sha256_hex(raw.sha256.get_ref())
