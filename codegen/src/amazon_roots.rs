@@ -15,7 +15,6 @@
 //! It depends on the table's model (partitions, sources) and on nothing of the provider.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -25,7 +24,7 @@ use crate::check::{named_records, Identifiers, Reporter};
 use crate::error::TableError;
 use crate::model::Partition;
 pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
-use crate::rust::byte_lit;
+use crate::rust::{byte_lit, opt_lit, phf_map, slice_lines, static_item};
 pub use crate::x509::key_description;
 use crate::x509::{certificate, sha256_hex};
 
@@ -507,11 +506,9 @@ pub struct ProxyTrust {
 /// `source_url` maps a source id to its URL.
 pub fn rust(trust: &AmazonTrust, source_url: impl Fn(&str) -> String) -> String {
     let mut out = String::from(TYPES);
-    out.push_str("\n/// The Amazon Trust Services roots ACM public certificates (and so RDS Proxy endpoints) chain to.\npub static AMAZON_TRUST_ROOTS: &[TrustRoot] = &[\n");
-    for r in &trust.roots {
-        let _ = writeln!(
-            out,
-            "    TrustRoot {{ name: {:?}, subject: {:?}, key: {:?}, sha256: {:?}, spki_sha256: {:?}, der: {}, not_before: {}, not_after: {} }},",
+    let roots = trust.roots.iter().map(|r| {
+        format!(
+            "TrustRoot {{ name: {:?}, subject: {:?}, key: {:?}, sha256: {:?}, spki_sha256: {:?}, der: {}, not_before: {}, not_after: {} }}",
             r.name,
             r.subject,
             r.key,
@@ -520,20 +517,23 @@ pub fn rust(trust: &AmazonTrust, source_url: impl Fn(&str) -> String) -> String 
             byte_lit(&r.der),
             r.not_before,
             r.not_after
-        );
-    }
-    out.push_str("];\n\n");
-    let mut map = phf_codegen::Map::new();
-    let mut partitions: Vec<&ProxyPartition> = trust.partitions.iter().collect();
-    partitions.sort_by(|a, b| a.partition.cmp(&b.partition));
-    for p in &partitions {
+        )
+    });
+    static_item(
+        &mut out,
+        "The Amazon Trust Services roots ACM public certificates (and so RDS Proxy endpoints) chain to.",
+        "AMAZON_TRUST_ROOTS",
+        "&[TrustRoot]",
+        &slice_lines(roots),
+    );
+    let partitions = phf_map(trust.partitions.iter().map(|p| {
         let indexes: Vec<String> = p
             .roots
             .iter()
             .filter_map(|n| trust.roots.iter().position(|r| &r.name == n))
             .map(|i| i.to_string())
             .collect();
-        map.entry(
+        (
             p.partition.as_str(),
             format!(
                 "ProxyTrust {{ partition: {:?}, state: ProxyTrustState::{:?}, roots: &[{}], source_url: {:?}, note: {} }}",
@@ -541,17 +541,16 @@ pub fn rust(trust: &AmazonTrust, source_url: impl Fn(&str) -> String) -> String 
                 p.state,
                 indexes.join(", "),
                 source_url(&p.source),
-                match &p.note {
-                    Some(n) => format!("Some({n:?})"),
-                    None => "None".into(),
-                }
+                opt_lit(&p.note)
             ),
-        );
-    }
-    let _ = writeln!(
-        out,
-        "/// Partition id → what the table says of its RDS Proxy certificates' roots.\npub static PROXY_TRUST: phf::Map<&'static str, ProxyTrust> = {};",
-        map.build()
+        )
+    }));
+    static_item(
+        &mut out,
+        "Partition id → what the table says of its RDS Proxy certificates' roots.",
+        "PROXY_TRUST",
+        "phf::Map<&'static str, ProxyTrust>",
+        &partitions,
     );
     out
 }
