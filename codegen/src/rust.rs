@@ -23,6 +23,11 @@ pub fn ca_variant(id: &str) -> String {
         .collect()
 }
 
+/// A CA id as the generated `CaId` variant: `CaId::RdsCaRsa2048G1`.
+fn ca_id(id: &str) -> String {
+    format!("CaId::{}", ca_variant(id))
+}
+
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
@@ -41,8 +46,8 @@ fn ca_record(ca: &Ca) -> String {
         .map(|(p, a)| format!("({}, {})", lit(p), lit(a)))
         .collect();
     format!(
-        "CertificateAuthority {{ id: CaId::{}, key_algorithm: {}, key_size: {}, curve: {}, signature_algorithm: {}, partition_signature_algorithms: &[{}], automatic_rotation: {}, root_common_name: {}, intermediate_common_name: {}, is_default: {} }}",
-        ca_variant(&ca.id),
+        "CertificateAuthority {{ id: {}, key_algorithm: {}, key_size: {}, curve: {}, signature_algorithm: {}, partition_signature_algorithms: &[{}], automatic_rotation: {}, root_common_name: {}, intermediate_common_name: {}, is_default: {} }}",
+        ca_id(&ca.id),
         lit(&ca.key_algorithm),
         opt_lit(&ca.key_size),
         opt_lit(&ca.curve),
@@ -208,26 +213,16 @@ pub fn generate(table: &Table) -> String {
     let _ = writeln!(
         out,
         "    /// Every CA, in the data file's order.\n    pub const ALL: &'static [CaId] = {};",
-        slice(
-            table
-                .cas
-                .iter()
-                .map(|c| format!("CaId::{}", ca_variant(&c.id)))
-        )
+        slice(table.cas.iter().map(|c| ca_id(&c.id)))
     );
     let _ = writeln!(
         out,
-        "    /// The CA RDS uses when none is chosen.\n    pub const DEFAULT: CaId = CaId::{};",
-        ca_variant(&table.default_ca().id)
+        "    /// The CA RDS uses when none is chosen.\n    pub const DEFAULT: CaId = {};",
+        ca_id(&table.default_ca().id)
     );
     out.push_str("    /// The identifier as AWS spells it.\n    pub const fn as_str(self) -> &'static str {\n        match self {\n");
     for ca in &table.cas {
-        let _ = writeln!(
-            out,
-            "            CaId::{} => {},",
-            ca_variant(&ca.id),
-            lit(&ca.id)
-        );
+        let _ = writeln!(out, "            {} => {},", ca_id(&ca.id), lit(&ca.id));
     }
     out.push_str("        }\n    }\n}\n");
 
@@ -296,7 +291,7 @@ pub fn generate(table: &Table) -> String {
 
     // Regions
     let regions = phf_map(table.regions.iter().map(|r| {
-        let ids = |list: &[String]| slice(list.iter().map(|c| format!("CaId::{}", ca_variant(c))));
+        let ids = |list: &[String]| slice(list.iter().map(|c| ca_id(c)));
         let mut notes: Vec<String> = r.note.iter().map(|n| lit(n)).collect();
         notes.extend(r.corrections.iter().map(|c| lit(&format!("The AWS page gives {} as {:?}: {}", c.field, c.page_says, c.why))));
         (
@@ -355,11 +350,11 @@ pub fn generate(table: &Table) -> String {
     // Known certificates
     let known = table.certificates.iter().map(|c| {
         format!(
-            "KnownCertificate {{ partition: {}, set: {}, region: {}, ca: CaId::{}, kind: CertKind::{:?}, common_name: {}, sha256: {}, der: {}, not_after: {} }}",
+            "KnownCertificate {{ partition: {}, set: {}, region: {}, ca: {}, kind: CertKind::{:?}, common_name: {}, sha256: {}, der: {}, not_after: {} }}",
             lit(&c.partition),
             opt_lit(&c.set),
             lit(&c.region),
-            ca_variant(&c.ca),
+            ca_id(&c.ca),
             c.kind,
             lit(&c.common_name),
             lit(&c.sha256),
