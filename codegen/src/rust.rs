@@ -8,7 +8,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{Ca, Table};
+use crate::model::{Ca, KnownCertificate, Table};
+use crate::x509::sha256_hex;
 
 /// The Rust variant name for a CA id: `rds-ca-rsa2048-g1` → `RdsCaRsa2048G1`.
 pub fn ca_variant(id: &str) -> String {
@@ -369,43 +370,36 @@ pub fn generate(table: &Table) -> String {
         "&[KnownCertificate]",
         &slice_lines(known),
     );
-    let by_sha = phf_map(
-        table
-            .certificates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.sha256.as_str(), i.to_string())),
-    );
+    // A certificate's index in `KNOWN_CERTIFICATES`, by one of its keys.
+    let index_by = |key: fn(&KnownCertificate) -> &str| {
+        phf_map(
+            table
+                .certificates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (key(c), i.to_string())),
+        )
+    };
     static_item(
         &mut out,
         "SHA-256 (hex) → index into `KNOWN_CERTIFICATES`.",
         "KNOWN_BY_SHA256",
         "phf::Map<&'static str, usize>",
-        &by_sha,
-    );
-    let by_cn = phf_map(
-        table
-            .certificates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.common_name.as_str(), i.to_string())),
+        &index_by(|c| &c.sha256),
     );
     static_item(
         &mut out,
         "Common name → index into `KNOWN_CERTIFICATES`.",
         "KNOWN_BY_COMMON_NAME",
         "phf::Map<&'static str, usize>",
-        &by_cn,
+        &index_by(|c| &c.common_name),
     );
-    let digest: String = {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        for c in &table.certificates {
-            h.update(c.sha256.as_bytes());
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    };
-    let _ = writeln!(out, "\n/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&digest));
+    let fingerprints: String = table
+        .certificates
+        .iter()
+        .map(|c| c.sha256.as_str())
+        .collect();
+    let _ = writeln!(out, "\n/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&sha256_hex(fingerprints.as_bytes())));
     out.push_str(&crate::amazon_roots::rust(&table.amazon_trust, |id| {
         table
             .sources
