@@ -15,20 +15,18 @@
 //! It depends on the table's model (partitions, sources) and on nothing of the provider.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
-use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
-use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::check::{named_records, Identifiers, Reporter};
 use crate::error::TableError;
 use crate::model::Partition;
 pub use crate::model::{AmazonTrust, ProxyPartition, ProxyRoot, ProxyTrustState};
-use crate::rust::byte_lit;
+use crate::rust::{byte_lit, opt_lit, phf_map, slice_lines, static_item};
 pub use crate::x509::key_description;
-use crate::x509::sha256_hex;
+use crate::x509::{certificate, sha256_hex};
 
 // ---------------------------------------------------------------------------------------------
 // Raw records, as written in the data file.
@@ -79,45 +77,9 @@ pub struct Context<'a> {
     pub now: i64,
 }
 
-struct Checker<'a, 'e> {
+struct Checker<'a> {
     ctx: &'a Context<'a>,
-    errors: &'e mut Vec<TableError>,
-}
-
-impl Checker<'_, '_> {
-    fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.ctx.text.len());
-        self.ctx.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
-        let line = self.line(span.start);
-        self.errors.push(TableError {
-            file: self.ctx.file.into(),
-            line,
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
-    fn source_ref(&mut self, source: &Spanned<String>, field: String) {
-        if !self.ctx.sources.contains(source.get_ref()) {
-            let known: Vec<&str> = self.ctx.sources.iter().map(String::as_str).collect();
-            self.err(
-                source.span(),
-                field,
-                format!(
-                    "unknown source {:?}; declared sources: {}",
-                    source.get_ref(),
-                    known.join(", ")
-                ),
-            );
-        }
-    }
+    report: Reporter<'a>,
 }
 
 /// Checks the `[[proxy_root]]` and `[[proxy_partition]]` records, pushing every failure to `errors`.
@@ -127,23 +89,27 @@ pub fn check(
     raw_partitions: Vec<Spanned<RawProxyPartition>>,
     errors: &mut Vec<TableError>,
 ) -> AmazonTrust {
-    let mut c = Checker { ctx, errors };
+    let mut c = Checker {
+        ctx,
+        report: Reporter {
+            file: ctx.file,
+            text: ctx.text,
+            errors,
+        },
+    };
     let mut roots: Vec<ProxyRoot> = Vec::new();
-    let mut names = BTreeSet::new();
+    // A root's name is its certificate's CN: unique, so one certificate is not declared twice.
+    let mut names = Identifiers::new("proxy root");
     let mut files = BTreeSet::new();
-    for (i, raw) in raw_roots.into_iter().enumerate() {
-        let raw = raw.into_inner();
-        let owner = format!("proxy_root[{i}] ({})", raw.name.get_ref());
-        if !names.insert(raw.name.get_ref().clone()) {
-            c.err(
-                raw.name.span(),
-                format!("{owner}.name"),
-                format!("duplicate proxy root {:?}", raw.name.get_ref()),
-            );
+    for (owner, raw) in named_records("proxy_root", raw_roots, |r| r.name.get_ref()) {
+        if !c
+            .report
+            .unique_id(&mut names, &raw.name, format!("{owner}.name"))
+        {
             continue;
         }
         if !files.insert(raw.file.get_ref().clone()) {
-            c.err(
+            c.report.err(
                 raw.file.span(),
                 format!("{owner}.file"),
                 format!(
@@ -153,12 +119,13 @@ pub fn check(
             );
             continue;
         }
-        c.source_ref(&raw.source, format!("{owner}.source"));
+        c.report
+            .source_ref(ctx.sources, &raw.source, format!("{owner}.source"));
         if let Some(root) = check_root(&mut c, &owner, raw) {
             roots.push(root);
         }
     }
-    let partitions = check_partitions(&mut c, raw_partitions, &names);
+    let partitions = check_partitions(&mut c, raw_partitions, &names.seen);
     AmazonTrust { roots, partitions }
 }
 
@@ -184,12 +151,38 @@ fn declared_key(raw: &RawProxyRoot) -> Result<String, String> {
     }
 }
 
+/// Why a certificate valid from `not_before` to `not_after` (Unix seconds) cannot be trusted at
+/// `now`, if it cannot: its window is inverted, it has expired, or it is not valid yet.
+fn validity_fault(not_before: i64, not_after: i64, now: i64) -> Option<String> {
+    let when = |t: i64| {
+        x509_parser::time::ASN1Time::from_timestamp(t)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|_| t.to_string())
+    };
+    let (start, end, now_text) = (when(not_before), when(not_after), when(now));
+    if not_before >= not_after {
+        Some(format!(
+            "the validity window is inverted: notBefore {start} is not before notAfter {end}"
+        ))
+    } else if not_after <= now {
+        Some(format!(
+            "expired on {end} (now {now_text}): replace it with Amazon's current certificate for this root"
+        ))
+    } else if not_before > now {
+        Some(format!(
+            "not valid yet: notBefore {start} is after now ({now_text})"
+        ))
+    } else {
+        None
+    }
+}
+
 fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRoot> {
     let path = c.ctx.base.join(raw.file.get_ref());
     let shown = path.display().to_string();
     // Errors about the certificate itself name its file; errors about declarations name the data file.
     let cert_err = |c: &mut Checker, field: &str, message: String| {
-        c.errors.push(TableError {
+        c.report.errors.push(TableError {
             file: shown.clone(),
             line: 1,
             field: format!("{owner}.{field}"),
@@ -199,7 +192,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
     let want_key = match declared_key(&raw) {
         Ok(k) => Some(k),
         Err(m) => {
-            c.err(
+            c.report.err(
                 raw.key_algorithm.span(),
                 format!("{owner}.key_algorithm"),
                 m,
@@ -212,7 +205,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
         ("published_spki_sha256", &raw.published_spki_sha256),
     ] {
         if !is_sha256_hex(value.get_ref()) {
-            c.err(
+            c.report.err(
                 value.span(),
                 format!("{owner}.{field}"),
                 format!(
@@ -225,7 +218,7 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
-            c.err(
+            c.report.err(
                 raw.file.span(),
                 format!("{owner}.file"),
                 format!("cannot read {shown}: {e}"),
@@ -251,135 +244,87 @@ fn check_root(c: &mut Checker, owner: &str, raw: RawProxyRoot) -> Option<ProxyRo
             return None;
         }
     };
-    let cert = match X509Certificate::from_der(&der) {
-        Ok(([], cert)) => cert,
-        Ok(_) => {
-            cert_err(c, "file", "stray bytes after the certificate".into());
-            return None;
-        }
-        Err(e) => {
-            cert_err(c, "file", format!("not an X.509 certificate ({e})"));
+    let cert = match certificate(&der) {
+        Ok(cert) => cert,
+        Err(message) => {
+            cert_err(c, "file", message);
             return None;
         }
     };
-    let mut ok = true;
+    // What is wrong with the certificate itself, as (field, message): any of it, and the root is
+    // not kept. Reported after every check has run, in this order.
+    let mut faults: Vec<(&str, String)> = Vec::new();
     let cn = crate::certificates::common_name(&cert);
     if &cn != raw.name.get_ref() {
-        cert_err(
-            c,
+        faults.push((
             "name",
             format!(
                 "the certificate's CN is {cn:?}, the data file names it {:?}",
                 raw.name.get_ref()
             ),
-        );
-        ok = false;
+        ));
     }
     if !cert.is_ca() {
-        cert_err(
-            c,
+        faults.push((
             "file",
             "not a CA certificate (basicConstraints cA is not true): a root must be a CA".into(),
-        );
-        ok = false;
+        ));
     }
     if cert.subject().as_raw() != cert.issuer().as_raw() {
-        cert_err(
-            c,
+        faults.push((
             "file",
             format!(
                 "not self-issued: issuer {:?} differs from subject {:?}",
                 cert.issuer().to_string(),
                 cert.subject().to_string()
             ),
-        );
-        ok = false;
+        ));
     } else if let Err(e) = cert.verify_signature(None) {
-        cert_err(
-            c,
+        faults.push((
             "file",
             format!("the self-signature does not verify with the certificate's own key ({e})"),
-        );
-        ok = false;
+        ));
     }
     let have_key = key_description(&cert);
     if let Some(want) = &want_key {
         if &have_key != want {
-            cert_err(
-                c,
+            faults.push((
                 "key_algorithm",
                 format!("the data file declares an {want} key, the certificate's is {have_key}"),
-            );
-            ok = false;
+            ));
         }
     }
     let not_before = cert.validity().not_before.timestamp();
     let not_after = cert.validity().not_after.timestamp();
-    let when = |t: i64| {
-        x509_parser::time::ASN1Time::from_timestamp(t)
-            .map(|t| t.to_string())
-            .unwrap_or_else(|_| t.to_string())
-    };
-    if not_before >= not_after {
-        cert_err(
-            c,
-            "file",
-            format!(
-                "the validity window is inverted: notBefore {} is not before notAfter {}",
-                when(not_before),
-                when(not_after)
-            ),
-        );
-        ok = false;
-    } else if not_after <= c.ctx.now {
-        cert_err(
-            c,
-            "file",
-            format!(
-                "expired on {} (now {}): replace it with Amazon's current certificate for this root",
-                when(not_after),
-                when(c.ctx.now)
-            ),
-        );
-        ok = false;
-    } else if not_before > c.ctx.now {
-        cert_err(
-            c,
-            "file",
-            format!(
-                "not valid yet: notBefore {} is after now ({})",
-                when(not_before),
-                when(c.ctx.now)
-            ),
-        );
-        ok = false;
+    if let Some(fault) = validity_fault(not_before, not_after, c.ctx.now) {
+        faults.push(("file", fault));
     }
     let sha256 = sha256_hex(&der);
     if is_sha256_hex(raw.sha256.get_ref()) && &sha256 != raw.sha256.get_ref() {
-        cert_err(
-            c,
+        faults.push((
             "sha256",
             format!(
                 "the certificate's SHA-256 is {sha256}, the data file declares {}",
                 raw.sha256.get_ref()
             ),
-        );
-        ok = false;
+        ));
     }
     let spki_sha256 = sha256_hex(cert.public_key().raw);
     if is_sha256_hex(raw.published_spki_sha256.get_ref())
         && &spki_sha256 != raw.published_spki_sha256.get_ref()
     {
-        cert_err(
-            c,
+        faults.push((
             "published_spki_sha256",
             format!(
                 "the SHA-256 of the certificate's public key is {spki_sha256}, Amazon publishes {} for {:?}",
                 raw.published_spki_sha256.get_ref(),
                 raw.name.get_ref()
             ),
-        );
-        ok = false;
+        ));
+    }
+    let ok = faults.is_empty();
+    for (field, message) in faults {
+        cert_err(c, field, message);
     }
     let valid_declarations = want_key.is_some()
         && is_sha256_hex(raw.sha256.get_ref())
@@ -405,13 +350,11 @@ fn check_partitions(
 ) -> Vec<ProxyPartition> {
     let mut out: Vec<ProxyPartition> = Vec::new();
     let whole = raw.first().map(|p| p.span()).unwrap_or(0..0);
-    for (i, p) in raw.into_iter().enumerate() {
-        let p = p.into_inner();
-        let owner = format!("proxy_partition[{i}] ({})", p.partition.get_ref());
+    for (owner, p) in named_records("proxy_partition", raw, |p| p.partition.get_ref()) {
         let id = p.partition.get_ref().clone();
         if !c.ctx.partitions.iter().any(|x| x.id == id) {
             let known: Vec<&str> = c.ctx.partitions.iter().map(|x| x.id.as_str()).collect();
-            c.err(
+            c.report.err(
                 p.partition.span(),
                 format!("{owner}.partition"),
                 format!(
@@ -422,7 +365,7 @@ fn check_partitions(
             continue;
         }
         if out.iter().any(|x| x.partition == id) {
-            c.err(
+            c.report.err(
                 p.partition.span(),
                 format!("{owner}.partition"),
                 format!("partition {id:?} has a second [[proxy_partition]]: one per partition"),
@@ -439,7 +382,7 @@ fn check_partitions(
                     .iter()
                     .map(|(n, _)| format!("{n:?}"))
                     .collect();
-                c.err(
+                c.report.err(
                     p.state.span(),
                     format!("{owner}.state"),
                     format!(
@@ -451,18 +394,16 @@ fn check_partitions(
                 continue;
             }
         };
-        if p.roots.get_ref().is_empty() {
-            c.err(
-                p.roots.span(),
-                format!("{owner}.roots"),
-                "lists no root: name the [[proxy_root]]s a proxy's certificate may chain to",
-            );
-        }
+        c.report.not_empty(
+            &p.roots,
+            format!("{owner}.roots"),
+            "lists no root: name the [[proxy_root]]s a proxy's certificate may chain to",
+        );
         let mut roots: Vec<String> = Vec::new();
         for r in p.roots.get_ref() {
             if !root_names.contains(r.get_ref()) {
                 let known: Vec<&str> = root_names.iter().map(String::as_str).collect();
-                c.err(
+                c.report.err(
                     r.span(),
                     format!("{owner}.roots"),
                     format!(
@@ -472,7 +413,7 @@ fn check_partitions(
                     ),
                 );
             } else if roots.contains(r.get_ref()) {
-                c.err(
+                c.report.err(
                     r.span(),
                     format!("{owner}.roots"),
                     format!("{:?} is listed twice", r.get_ref()),
@@ -481,7 +422,8 @@ fn check_partitions(
                 roots.push(r.get_ref().clone());
             }
         }
-        c.source_ref(&p.source, format!("{owner}.source"));
+        c.report
+            .source_ref(c.ctx.sources, &p.source, format!("{owner}.source"));
         out.push(ProxyPartition {
             partition: id,
             state,
@@ -499,7 +441,7 @@ fn check_partitions(
             .map(|p| p.id.as_str())
             .collect();
         if !missing.is_empty() {
-            c.err(
+            c.report.err(
                 whole,
                 "proxy_partition",
                 format!(
@@ -564,11 +506,9 @@ pub struct ProxyTrust {
 /// `source_url` maps a source id to its URL.
 pub fn rust(trust: &AmazonTrust, source_url: impl Fn(&str) -> String) -> String {
     let mut out = String::from(TYPES);
-    out.push_str("\n/// The Amazon Trust Services roots ACM public certificates (and so RDS Proxy endpoints) chain to.\npub static AMAZON_TRUST_ROOTS: &[TrustRoot] = &[\n");
-    for r in &trust.roots {
-        let _ = writeln!(
-            out,
-            "    TrustRoot {{ name: {:?}, subject: {:?}, key: {:?}, sha256: {:?}, spki_sha256: {:?}, der: {}, not_before: {}, not_after: {} }},",
+    let roots = trust.roots.iter().map(|r| {
+        format!(
+            "TrustRoot {{ name: {:?}, subject: {:?}, key: {:?}, sha256: {:?}, spki_sha256: {:?}, der: {}, not_before: {}, not_after: {} }}",
             r.name,
             r.subject,
             r.key,
@@ -577,20 +517,23 @@ pub fn rust(trust: &AmazonTrust, source_url: impl Fn(&str) -> String) -> String 
             byte_lit(&r.der),
             r.not_before,
             r.not_after
-        );
-    }
-    out.push_str("];\n\n");
-    let mut map = phf_codegen::Map::new();
-    let mut partitions: Vec<&ProxyPartition> = trust.partitions.iter().collect();
-    partitions.sort_by(|a, b| a.partition.cmp(&b.partition));
-    for p in &partitions {
+        )
+    });
+    static_item(
+        &mut out,
+        "The Amazon Trust Services roots ACM public certificates (and so RDS Proxy endpoints) chain to.",
+        "AMAZON_TRUST_ROOTS",
+        "&[TrustRoot]",
+        &slice_lines(roots),
+    );
+    let partitions = phf_map(trust.partitions.iter().map(|p| {
         let indexes: Vec<String> = p
             .roots
             .iter()
             .filter_map(|n| trust.roots.iter().position(|r| &r.name == n))
             .map(|i| i.to_string())
             .collect();
-        map.entry(
+        (
             p.partition.as_str(),
             format!(
                 "ProxyTrust {{ partition: {:?}, state: ProxyTrustState::{:?}, roots: &[{}], source_url: {:?}, note: {} }}",
@@ -598,17 +541,16 @@ pub fn rust(trust: &AmazonTrust, source_url: impl Fn(&str) -> String) -> String 
                 p.state,
                 indexes.join(", "),
                 source_url(&p.source),
-                match &p.note {
-                    Some(n) => format!("Some({n:?})"),
-                    None => "None".into(),
-                }
+                opt_lit(&p.note)
             ),
-        );
-    }
-    let _ = writeln!(
-        out,
-        "/// Partition id → what the table says of its RDS Proxy certificates' roots.\npub static PROXY_TRUST: phf::Map<&'static str, ProxyTrust> = {};",
-        map.build()
+        )
+    }));
+    static_item(
+        &mut out,
+        "Partition id → what the table says of its RDS Proxy certificates' roots.",
+        "PROXY_TRUST",
+        "phf::Map<&'static str, ProxyTrust>",
+        &partitions,
     );
     out
 }

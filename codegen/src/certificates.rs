@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use x509_parser::prelude::{FromDer, X509Certificate};
+use x509_parser::prelude::X509Certificate;
 
 use crate::error::TableError;
 use crate::model::{
@@ -21,7 +21,7 @@ use crate::model::{
 use rdsca_bundle_format::{located_pem_certificates, LocatedCertificate};
 use rdsca_ids::parse_common_name;
 
-use crate::x509::{key_description, sha256_hex};
+use crate::x509::{certificate, key_description, sha256_hex};
 
 /// What an RDS certificate's CN claims: the CA, root or intermediate, and the Region (with a
 /// special set's name before it, if any). The Region is whatever the CN says, known or not.
@@ -138,20 +138,10 @@ pub fn check_file(
                 message,
             })
         };
-        let cert = match X509Certificate::from_der(&block.der) {
-            Ok(([], cert)) => cert,
-            Ok(_) => {
-                fail(
-                    "(certificate)".into(),
-                    "stray bytes after the certificate".into(),
-                );
-                continue;
-            }
-            Err(e) => {
-                fail(
-                    "(certificate)".into(),
-                    format!("not an X.509 certificate ({e})"),
-                );
+        let cert = match certificate(&block.der) {
+            Ok(cert) => cert,
+            Err(message) => {
+                fail("(certificate)".into(), message);
                 continue;
             }
         };
@@ -248,7 +238,7 @@ pub fn check_file(
     }
     // Signatures, once every certificate of the file is known (intermediates need their root).
     for (record, line) in &found {
-        let (_, cert) = X509Certificate::from_der(&record.der).expect("parsed above");
+        let cert = certificate(&record.der).expect("parsed above");
         let issuer_der = match record.kind {
             CertKind::Root => {
                 if cert.subject().as_raw() != cert.issuer().as_raw() {
@@ -272,7 +262,7 @@ pub fn check_file(
                 }),
         };
         let verdict = issuer_der.and_then(|der| {
-            let (_, issuer) = X509Certificate::from_der(&der).expect("parsed above");
+            let issuer = certificate(&der).expect("parsed above");
             if cert.issuer().as_raw() != issuer.subject().as_raw() {
                 return Err(format!(
                     "its issuer is not {:?}",

@@ -1,8 +1,9 @@
 //! The RDS CA table's generator: parsing and validation of `data/rds-ca.toml` and the
-//! certificates under `data/` (`validate`, `certificates`, `amazon_roots`), the generators that
-//! turn it into typed Rust (`rust`, for `rdsca-table`'s `build.rs`; it owns the types it emits)
-//! and into the Registry guide `docs/guides/regions.md` (`markdown`), plus a diff against a fresh
-//! copy of the AWS documentation page (`page`) and one against real bundles (`bundle_diff`).
+//! certificates under `data/` (`validate`, `certificates`, `amazon_roots`; what their checks of
+//! the data file share is in `check`), the generators that turn it into typed Rust (`rust`, for
+//! `rdsca-table`'s `build.rs`; it owns the types it emits) and into the Registry guide
+//! `docs/guides/regions.md` (`markdown`), plus a diff against a fresh copy of the AWS
+//! documentation page (`page`) and one against real bundles (`bundle_diff`).
 //!
 //! It runs at build time and in maintenance commands: it must not depend on `rdsca-table` (which
 //! it generates) or on any front end; the identifier rules it checks with are `rdsca-ids`'.
@@ -10,6 +11,7 @@
 pub mod amazon_roots;
 pub mod bundle_diff;
 pub mod certificates;
+mod check;
 pub mod error;
 pub mod markdown;
 pub mod model;

@@ -15,6 +15,36 @@ fn url_cell(url: Option<&str>) -> String {
     url.map_or_else(|| "—".to_string(), |u| format!("<{u}>"))
 }
 
+/// One row of a Markdown table: `| a | b |`.
+fn row(out: &mut String, cells: impl IntoIterator<Item = String>) {
+    out.push('|');
+    for cell in cells {
+        let _ = write!(out, " {cell} |");
+    }
+    out.push('\n');
+}
+
+/// A Markdown table's header row and the rule under it: the `left`-aligned columns, then the
+/// `centred` ones (availability marks).
+fn header(out: &mut String, left: &[&str], centred: &[String]) {
+    row(
+        out,
+        left.iter()
+            .map(|c| c.to_string())
+            .chain(centred.iter().cloned()),
+    );
+    out.push('|');
+    for rule in left
+        .iter()
+        .map(|_| "---")
+        .chain(centred.iter().map(|_| ":-:"))
+    {
+        out.push_str(rule);
+        out.push('|');
+    }
+    out.push('\n');
+}
+
 /// The guide's title (its `page_title` and heading).
 pub const TITLE: &str = "Amazon RDS certificate authorities by Region";
 
@@ -43,8 +73,18 @@ pub fn regions_doc(table: &Table) -> String {
     out.push_str("The `rdsca` provider validates CA choices against this table at plan time.\n\n");
 
     out.push_str("## Certificate authorities\n\n");
-    out.push_str("| CA identifier | Key | Signature algorithm | Automatic server-certificate rotation | Root certificate CN | Default |\n");
-    out.push_str("|---|---|---|---|---|---|\n");
+    header(
+        &mut out,
+        &[
+            "CA identifier",
+            "Key",
+            "Signature algorithm",
+            "Automatic server-certificate rotation",
+            "Root certificate CN",
+            "Default",
+        ],
+        &[],
+    );
     for ca in &table.cas {
         let key = match (&ca.key_size, &ca.curve) {
             (Some(size), _) => format!("{} {}", ca.key_algorithm, size),
@@ -59,28 +99,31 @@ pub fn regions_doc(table: &Table) -> String {
         for c in &ca.corrections {
             cn.push_str(&footnote(correction_text(c)));
         }
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} | {} | {} |",
-            ca.id,
-            key,
-            cell(&sig),
-            if ca.automatic_rotation { "yes" } else { "no" },
-            cell(&cn),
-            if ca.default { "✓" } else { "" }
+        let rotation = if ca.automatic_rotation { "yes" } else { "no" };
+        let default = if ca.default { "✓" } else { "" };
+        row(
+            &mut out,
+            [
+                format!("`{}`", ca.id),
+                key,
+                cell(&sig),
+                rotation.into(),
+                cell(&cn),
+                default.into(),
+            ],
         );
     }
 
     out.push_str("\n## Global bundles\n\n");
-    out.push_str("| Partition | PEM | PKCS#7 |\n|---|---|---|\n");
+    header(&mut out, &["Partition", "PEM", "PKCS#7"], &[]);
     for p in &table.partitions {
-        let _ = writeln!(
-            out,
-            "| `{}` ({}) | <{}> | {} |",
-            p.id,
-            cell(&p.name),
-            p.global_pem_url,
-            url_cell(p.global_p7b_url.as_deref())
+        row(
+            &mut out,
+            [
+                format!("`{}` ({})", p.id, cell(&p.name)),
+                format!("<{}>", p.global_pem_url),
+                url_cell(p.global_p7b_url.as_deref()),
+            ],
         );
     }
 
@@ -91,15 +134,13 @@ pub fn regions_doc(table: &Table) -> String {
     out.push_str("or verifies them by signature alone.\n");
     for p in &table.partitions {
         let _ = write!(out, "\n### {} (`{}`)\n\n", p.name, p.id);
-        out.push_str("| Region | Name | PEM bundle | PKCS#7 bundle |");
-        for ca in &table.cas {
-            let _ = write!(out, " `{}` |", ca.id);
-        }
-        out.push_str(" Roots |\n|---|---|---|---|");
-        for _ in &table.cas {
-            out.push_str(":-:|");
-        }
-        out.push_str(":-:|\n");
+        let mut centred: Vec<String> = table.cas.iter().map(|ca| format!("`{}`", ca.id)).collect();
+        centred.push("Roots".into());
+        header(
+            &mut out,
+            &["Region", "Name", "PEM bundle", "PKCS#7 bundle"],
+            &centred,
+        );
         for r in table.regions.iter().filter(|r| r.partition == p.id) {
             let mut code = format!("`{}`", r.code);
             if let Some(note) = &r.note {
@@ -117,12 +158,12 @@ pub fn regions_doc(table: &Table) -> String {
                     _ => code.push_str(&mark),
                 }
             }
-            let _ = write!(out, "| {code} | {name} | {pem} | {p7b} |");
+            let mut cells = vec![code, name, pem, p7b];
             let mut unverified_mark = None;
             for ca in &table.cas {
-                match table.availability(r, &ca.id) {
-                    Availability::Offered => out.push_str(" ✓ |"),
-                    Availability::NotOffered => out.push_str(" ✗ |"),
+                cells.push(match table.availability(r, &ca.id) {
+                    Availability::Offered => "✓".into(),
+                    Availability::NotOffered => "✗".into(),
                     Availability::Unverified => {
                         let mark = unverified_mark.get_or_insert_with(|| {
                             footnote(format!(
@@ -132,15 +173,17 @@ pub fn regions_doc(table: &Table) -> String {
                                 r.unverified_source.as_deref().unwrap_or_default()
                             ))
                         });
-                        let _ = write!(out, " ?{mark} |");
+                        format!("?{mark}")
                     }
-                }
+                });
             }
-            out.push_str(if p.certificates.is_some() {
-                " compiled in |\n"
+            let roots = if p.certificates.is_some() {
+                "compiled in"
             } else {
-                " signature only |\n"
-            });
+                "signature only"
+            };
+            cells.push(roots.into());
+            row(&mut out, cells);
         }
     }
 

@@ -1,5 +1,6 @@
 //! Rust generator: the validated table as `phf` maps and a `CaId` enum; the Amazon Trust Services
-//! roots' part comes from `amazon_roots::rust`.
+//! roots' part comes from `amazon_roots::rust`, which writes its statics with this module's
+//! writers (`static_item`, `slice_lines`, `phf_map`, the literals).
 //!
 //! The output defines its own record types (`TYPES`) and the statics built of them; the including
 //! module (table/src/lib.rs, crate rdsca-table) adds behaviour. Keys are inserted in sorted order so the output
@@ -7,7 +8,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{Ca, Table};
+use crate::model::{Ca, KnownCertificate, Table};
+use crate::x509::sha256_hex;
 
 /// The Rust variant name for a CA id: `rds-ca-rsa2048-g1` → `RdsCaRsa2048G1`.
 pub fn ca_variant(id: &str) -> String {
@@ -22,11 +24,16 @@ pub fn ca_variant(id: &str) -> String {
         .collect()
 }
 
+/// A CA id as the generated `CaId` variant: `CaId::RdsCaRsa2048G1`.
+fn ca_id(id: &str) -> String {
+    format!("CaId::{}", ca_variant(id))
+}
+
 fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn opt_lit<T: std::fmt::Debug>(v: &Option<T>) -> String {
+pub(crate) fn opt_lit<T: std::fmt::Debug>(v: &Option<T>) -> String {
     match v {
         Some(v) => format!("Some({v:?})"),
         None => "None".into(),
@@ -40,8 +47,8 @@ fn ca_record(ca: &Ca) -> String {
         .map(|(p, a)| format!("({}, {})", lit(p), lit(a)))
         .collect();
     format!(
-        "CertificateAuthority {{ id: CaId::{}, key_algorithm: {}, key_size: {}, curve: {}, signature_algorithm: {}, partition_signature_algorithms: &[{}], automatic_rotation: {}, root_common_name: {}, intermediate_common_name: {}, is_default: {} }}",
-        ca_variant(&ca.id),
+        "CertificateAuthority {{ id: {}, key_algorithm: {}, key_size: {}, curve: {}, signature_algorithm: {}, partition_signature_algorithms: &[{}], automatic_rotation: {}, root_common_name: {}, intermediate_common_name: {}, is_default: {} }}",
+        ca_id(&ca.id),
         lit(&ca.key_algorithm),
         opt_lit(&ca.key_size),
         opt_lit(&ca.curve),
@@ -158,7 +165,7 @@ pub(crate) fn byte_lit(bytes: &[u8]) -> String {
 }
 
 /// A phf map from each key to a value expression, with the keys sorted for stable output.
-fn phf_map<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
+pub(crate) fn phf_map<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
     let mut entries: Vec<(&str, String)> = entries.into_iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     let mut map = phf_codegen::Map::new();
@@ -166,6 +173,27 @@ fn phf_map<'a>(entries: impl IntoIterator<Item = (&'a str, String)>) -> String {
         map.entry(*k, v.clone());
     }
     map.build().to_string()
+}
+
+/// A slice expression of `items`, on one line: `&[a, b]`.
+fn slice(items: impl IntoIterator<Item = String>) -> String {
+    format!("&[{}]", items.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+/// A slice expression with one item per line, for records too long to share one (certificates
+/// with their DER).
+pub(crate) fn slice_lines(items: impl IntoIterator<Item = String>) -> String {
+    let mut s = String::from("&[\n");
+    for item in items {
+        let _ = writeln!(s, "    {item},");
+    }
+    s.push(']');
+    s
+}
+
+/// One generated static: a blank line, its doc comment, `pub static NAME: TYPE = VALUE;`.
+pub(crate) fn static_item(out: &mut String, doc: &str, name: &str, ty: &str, value: &str) {
+    let _ = write!(out, "\n/// {doc}\npub static {name}: {ty} = {value};\n");
 }
 
 /// Generates the Rust source for `table`.
@@ -183,31 +211,21 @@ pub fn generate(table: &Table) -> String {
         let _ = writeln!(out, "    /// `{}`\n    {},", ca.id, ca_variant(&ca.id));
     }
     out.push_str("}\n\nimpl CaId {\n");
-    let all: Vec<String> = table
-        .cas
-        .iter()
-        .map(|c| format!("CaId::{}", ca_variant(&c.id)))
-        .collect();
     let _ = writeln!(
         out,
-        "    /// Every CA, in the data file's order.\n    pub const ALL: &'static [CaId] = &[{}];",
-        all.join(", ")
+        "    /// Every CA, in the data file's order.\n    pub const ALL: &'static [CaId] = {};",
+        slice(table.cas.iter().map(|c| ca_id(&c.id)))
     );
     let _ = writeln!(
         out,
-        "    /// The CA RDS uses when none is chosen.\n    pub const DEFAULT: CaId = CaId::{};",
-        ca_variant(&table.default_ca().id)
+        "    /// The CA RDS uses when none is chosen.\n    pub const DEFAULT: CaId = {};",
+        ca_id(&table.default_ca().id)
     );
     out.push_str("    /// The identifier as AWS spells it.\n    pub const fn as_str(self) -> &'static str {\n        match self {\n");
     for ca in &table.cas {
-        let _ = writeln!(
-            out,
-            "            CaId::{} => {},",
-            ca_variant(&ca.id),
-            lit(&ca.id)
-        );
+        let _ = writeln!(out, "            {} => {},", ca_id(&ca.id), lit(&ca.id));
     }
-    out.push_str("        }\n    }\n}\n\n");
+    out.push_str("        }\n    }\n}\n");
 
     // Partitions
     let partitions = phf_map(table.partitions.iter().map(|p| {
@@ -224,18 +242,32 @@ pub fn generate(table: &Table) -> String {
             ),
         )
     }));
-    let _ = writeln!(out, "/// Partition id → partition.\npub static PARTITIONS: phf::Map<&'static str, Partition> = {partitions};\n");
+    static_item(
+        &mut out,
+        "Partition id → partition.",
+        "PARTITIONS",
+        "phf::Map<&'static str, Partition>",
+        &partitions,
+    );
     let mut ids: Vec<String> = table.partitions.iter().map(|p| lit(&p.id)).collect();
     ids.sort();
-    let _ = writeln!(
-        out,
-        "/// Partition ids, sorted.\npub static PARTITION_IDS: &[&str] = &[{}];\n",
-        ids.join(", ")
+    static_item(
+        &mut out,
+        "Partition ids, sorted.",
+        "PARTITION_IDS",
+        "&[&str]",
+        &slice(ids),
     );
 
     // CAs
     let cas = phf_map(table.cas.iter().map(|c| (c.id.as_str(), ca_record(c))));
-    let _ = writeln!(out, "/// CA id → certificate authority.\npub static CAS: phf::Map<&'static str, CertificateAuthority> = {cas};\n");
+    static_item(
+        &mut out,
+        "CA id → certificate authority.",
+        "CAS",
+        "phf::Map<&'static str, CertificateAuthority>",
+        &cas,
+    );
 
     // Retired CAs
     let retired: Vec<String> = table
@@ -250,23 +282,23 @@ pub fn generate(table: &Table) -> String {
             )
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "/// CAs RDS no longer offers, in the data file's order.\npub static RETIRED_CAS: &[RetiredCa] = &[{}];\n",
-        retired.join(", ")
+    static_item(
+        &mut out,
+        "CAs RDS no longer offers, in the data file's order.",
+        "RETIRED_CAS",
+        "&[RetiredCa]",
+        &slice(retired),
     );
 
     // Regions
     let regions = phf_map(table.regions.iter().map(|r| {
-        let ids = |list: &[String]| -> String {
-            list.iter().map(|c| format!("CaId::{}", ca_variant(c))).collect::<Vec<_>>().join(", ")
-        };
+        let ids = |list: &[String]| slice(list.iter().map(|c| ca_id(c)));
         let mut notes: Vec<String> = r.note.iter().map(|n| lit(n)).collect();
         notes.extend(r.corrections.iter().map(|c| lit(&format!("The AWS page gives {} as {:?}: {}", c.field, c.page_says, c.why))));
         (
             r.code.as_str(),
             format!(
-                "Region {{ code: {}, name: {}, partition: {}, pem_url: {}, p7b_url: {}, cas: &[{}], unverified: &[{}], notes: &[{}] }}",
+                "Region {{ code: {}, name: {}, partition: {}, pem_url: {}, p7b_url: {}, cas: {}, unverified: {}, notes: {} }}",
                 lit(&r.code),
                 lit(&r.name),
                 lit(&r.partition),
@@ -274,20 +306,25 @@ pub fn generate(table: &Table) -> String {
                 opt_lit(&r.p7b_url),
                 ids(&r.cas),
                 ids(&r.unverified_cas),
-                notes.join(", ")
+                slice(notes)
             ),
         )
     }));
-    let _ = writeln!(
-        out,
-        "/// Region code → region.\npub static REGIONS: phf::Map<&'static str, Region> = {regions};\n"
+    static_item(
+        &mut out,
+        "Region code → region.",
+        "REGIONS",
+        "phf::Map<&'static str, Region>",
+        &regions,
     );
     let mut codes: Vec<String> = table.regions.iter().map(|r| lit(&r.code)).collect();
     codes.sort();
-    let _ = writeln!(
-        out,
-        "/// Region codes, sorted.\npub static REGION_CODES: &[&str] = &[{}];\n",
-        codes.join(", ")
+    static_item(
+        &mut out,
+        "Region codes, sorted.",
+        "REGION_CODES",
+        "&[&str]",
+        &slice(codes),
     );
 
     // Special sets
@@ -303,55 +340,66 @@ pub fn generate(table: &Table) -> String {
             )
         })
         .collect();
-    let _ = writeln!(
-        out,
-        "/// Beta and Preview endpoints with roots of their own.\npub static SPECIAL_SETS: &[SpecialSet] = &[{}];\n",
-        sets.join(", ")
+    static_item(
+        &mut out,
+        "Beta and Preview endpoints with roots of their own.",
+        "SPECIAL_SETS",
+        "&[SpecialSet]",
+        &slice(sets),
     );
 
     // Known certificates
-    let _ = writeln!(out, "/// The RDS certificates compiled in, sorted by partition, set, Region, CA and kind.\npub static KNOWN_CERTIFICATES: &[KnownCertificate] = &[");
-    for c in &table.certificates {
-        let _ = writeln!(
-            out,
-            "    KnownCertificate {{ partition: {}, set: {}, region: {}, ca: CaId::{}, kind: CertKind::{:?}, common_name: {}, sha256: {}, der: {}, not_after: {} }},",
+    let known = table.certificates.iter().map(|c| {
+        format!(
+            "KnownCertificate {{ partition: {}, set: {}, region: {}, ca: {}, kind: CertKind::{:?}, common_name: {}, sha256: {}, der: {}, not_after: {} }}",
             lit(&c.partition),
             opt_lit(&c.set),
             lit(&c.region),
-            ca_variant(&c.ca),
+            ca_id(&c.ca),
             c.kind,
             lit(&c.common_name),
             lit(&c.sha256),
             byte_lit(&c.der),
             c.not_after,
-        );
-    }
-    out.push_str("];\n\n");
-    let by_sha = phf_map(
-        table
-            .certificates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.sha256.as_str(), i.to_string())),
+        )
+    });
+    static_item(
+        &mut out,
+        "The RDS certificates compiled in, sorted by partition, set, Region, CA and kind.",
+        "KNOWN_CERTIFICATES",
+        "&[KnownCertificate]",
+        &slice_lines(known),
     );
-    let _ = writeln!(out, "/// SHA-256 (hex) → index into `KNOWN_CERTIFICATES`.\npub static KNOWN_BY_SHA256: phf::Map<&'static str, usize> = {by_sha};\n");
-    let by_cn = phf_map(
-        table
-            .certificates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.common_name.as_str(), i.to_string())),
-    );
-    let _ = writeln!(out, "/// Common name → index into `KNOWN_CERTIFICATES`.\npub static KNOWN_BY_COMMON_NAME: phf::Map<&'static str, usize> = {by_cn};\n");
-    let digest: String = {
-        use sha2::Digest;
-        let mut h = sha2::Sha256::new();
-        for c in &table.certificates {
-            h.update(c.sha256.as_bytes());
-        }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    // A certificate's index in `KNOWN_CERTIFICATES`, by one of its keys.
+    let index_by = |key: fn(&KnownCertificate) -> &str| {
+        phf_map(
+            table
+                .certificates
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (key(c), i.to_string())),
+        )
     };
-    let _ = writeln!(out, "/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&digest));
+    static_item(
+        &mut out,
+        "SHA-256 (hex) → index into `KNOWN_CERTIFICATES`.",
+        "KNOWN_BY_SHA256",
+        "phf::Map<&'static str, usize>",
+        &index_by(|c| &c.sha256),
+    );
+    static_item(
+        &mut out,
+        "Common name → index into `KNOWN_CERTIFICATES`.",
+        "KNOWN_BY_COMMON_NAME",
+        "phf::Map<&'static str, usize>",
+        &index_by(|c| &c.common_name),
+    );
+    let fingerprints: String = table
+        .certificates
+        .iter()
+        .map(|c| c.sha256.as_str())
+        .collect();
+    let _ = writeln!(out, "\n/// SHA-256 over the fingerprints of `KNOWN_CERTIFICATES`: names this set of known certificates.\npub const KNOWN_CERTIFICATES_DIGEST: &str = {};", lit(&sha256_hex(fingerprints.as_bytes())));
     out.push_str(&crate::amazon_roots::rust(&table.amazon_trust, |id| {
         table
             .sources

@@ -5,13 +5,13 @@
 //! the first.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::path::Path;
 
 use rdsca_ids::{is_ca_id, is_partition_id, is_region_code};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::check::{named_records, records, Identifiers, Reporter};
 pub use crate::error::TableError;
 use crate::model::{
     expected_bundle_url, Ca, CertificateFile, Correction, Partition, Region, RetiredCa, Source,
@@ -35,30 +35,34 @@ pub fn load(path: &Path) -> Result<Table, Vec<TableError>> {
 /// Parses and validates `text`; `file` names it in error messages, and the certificate files
 /// it refers to are read relative to `file`'s folder.
 pub fn parse(file: &str, text: &str) -> Result<Table, Vec<TableError>> {
+    let mut errors = Vec::new();
     let mut ctx = Ctx {
-        file,
-        text,
+        report: Reporter {
+            file,
+            text,
+            errors: &mut errors,
+        },
         base: Path::new(file).parent().unwrap_or(Path::new(".")),
-        errors: Vec::new(),
+        source_ids: BTreeSet::new(),
     };
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
-            let line = e.span().map(|s| ctx.line(s.start)).unwrap_or(0);
-            ctx.errors.push(TableError {
+            let line = e.span().map(|s| ctx.report.line(s.start)).unwrap_or(0);
+            ctx.report.errors.push(TableError {
                 file: file.into(),
                 line,
                 field: "(syntax)".into(),
                 message: e.message().trim().to_string(),
             });
-            return Err(ctx.errors);
+            return Err(errors);
         }
     };
     let table = ctx.check(raw);
-    if ctx.errors.is_empty() {
+    if errors.is_empty() {
         Ok(table)
     } else {
-        Err(ctx.errors)
+        Err(errors)
     }
 }
 
@@ -180,43 +184,23 @@ struct RawRegion {
 // ---------------------------------------------------------------------------------------------
 // Checks.
 
-/// A well-formedness check and a description of what passes it.
-type Syntax = (fn(&str) -> bool, &'static str);
-
 struct Ctx<'a> {
-    file: &'a str,
-    text: &'a str,
+    report: Reporter<'a>,
     /// The folder of the data file: certificate files are relative to it.
     base: &'a Path,
-    errors: Vec<TableError>,
+    /// The declared `[[source]]` ids, once that list is checked: every other record's `source`
+    /// must name one of them.
+    source_ids: BTreeSet<String>,
 }
 
 impl Ctx<'_> {
-    fn line(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-    }
-
-    fn err(&mut self, span: Range<usize>, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(TableError {
-            file: self.file.into(),
-            line: self.line(span.start),
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
     fn check(&mut self, raw: RawFile) -> Table {
         let sources = self.check_sources(raw.source);
-        let source_ids: BTreeSet<String> = sources.iter().map(|s| s.id.clone()).collect();
-        let partitions = self.check_partitions(raw.partition, &source_ids);
-        let cas = self.check_cas(raw.ca, &source_ids, &partitions);
-        let retired_cas = self.check_retired_cas(raw.retired_ca, &source_ids, &cas);
-        let regions = self.check_regions(raw.region, &source_ids, &partitions, &cas);
+        self.source_ids = sources.iter().map(|s| s.id.clone()).collect();
+        let partitions = self.check_partitions(raw.partition);
+        let cas = self.check_cas(raw.ca, &partitions);
+        let retired_cas = self.check_retired_cas(raw.retired_ca, &cas);
+        let regions = self.check_regions(raw.region, &partitions, &cas);
         let special_sets = self.check_special_sets(raw.special_set, &regions);
         let mut certificates = Vec::new();
         for p in &partitions {
@@ -231,22 +215,22 @@ impl Ctx<'_> {
                     p,
                     file,
                     self.base,
-                    &mut self.errors,
+                    self.report.errors,
                 ));
             }
         }
         let amazon_trust = amazon_roots::check(
             &amazon_roots::Context {
-                file: self.file,
-                text: self.text,
+                file: self.report.file,
+                text: self.report.text,
                 base: self.base,
-                sources: &source_ids,
+                sources: &self.source_ids,
                 partitions: &partitions,
                 now: amazon_roots::now(),
             },
             raw.proxy_root,
             raw.proxy_partition,
-            &mut self.errors,
+            self.report.errors,
         );
         Table {
             sources,
@@ -262,30 +246,19 @@ impl Ctx<'_> {
 
     /// A retired CA is not also a current one, has a calendar date and is replaced by another
     /// CA the file names (current, or retired in its turn).
-    fn check_retired_cas(
-        &mut self,
-        raw: Vec<Spanned<RawRetiredCa>>,
-        sources: &BTreeSet<String>,
-        cas: &[Ca],
-    ) -> Vec<RetiredCa> {
-        let mut seen = BTreeSet::new();
+    fn check_retired_cas(&mut self, raw: Vec<Spanned<RawRetiredCa>>, cas: &[Ca]) -> Vec<RetiredCa> {
+        let mut ids = Identifiers::new("retired CA id")
+            .following(is_ca_id, "a CA identifier (like \"rds-ca-2019\")");
         let retired_ids: BTreeSet<String> = raw
             .iter()
             .map(|r| r.get_ref().id.get_ref().clone())
             .collect();
         let mut out = Vec::new();
-        for (i, r) in raw.into_iter().enumerate() {
-            let r = r.into_inner();
-            let owner = format!("retired_ca[{i}]");
-            self.check_id(
-                &mut seen,
-                &r.id,
-                format!("{owner}.id"),
-                "retired CA id",
-                Some((is_ca_id, "a CA identifier (like \"rds-ca-2019\")")),
-            );
+        for (owner, r) in records("retired_ca", raw) {
+            self.report
+                .unique_id(&mut ids, &r.id, format!("{owner}.id"));
             if cas.iter().any(|c| &c.id == r.id.get_ref()) {
-                self.err(
+                self.report.err(
                     r.id.span(),
                     format!("{owner}.id"),
                     format!(
@@ -295,7 +268,7 @@ impl Ctx<'_> {
                 );
             }
             if !is_date(r.not_after.get_ref()) {
-                self.err(
+                self.report.err(
                     r.not_after.span(),
                     format!("{owner}.not_after"),
                     format!(
@@ -310,7 +283,7 @@ impl Ctx<'_> {
             if !known {
                 let mut ids: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
                 ids.extend(retired_ids.iter().map(String::as_str));
-                self.err(
+                self.report.err(
                     r.replaced_by.span(),
                     format!("{owner}.replaced_by"),
                     format!(
@@ -319,7 +292,8 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            self.report
+                .source_ref(&self.source_ids, &r.source, format!("{owner}.source"));
             out.push(RetiredCa {
                 id: r.id.into_inner(),
                 not_after: r.not_after.into_inner(),
@@ -335,23 +309,16 @@ impl Ctx<'_> {
         raw: Vec<Spanned<RawSpecialSet>>,
         regions: &[Region],
     ) -> Vec<SpecialSet> {
-        let mut seen = BTreeSet::new();
+        let mut names = Identifiers::new("special set").following(
+            |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphabetic()),
+            "one word of letters (like \"Beta\")",
+        );
         let mut out = Vec::new();
-        for (i, s) in raw.into_iter().enumerate() {
-            let s = s.into_inner();
-            let owner = format!("special_set[{i}]");
-            self.check_id(
-                &mut seen,
-                &s.name,
-                format!("{owner}.name"),
-                "special set",
-                Some((
-                    |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphabetic()),
-                    "one word of letters (like \"Beta\")",
-                )),
-            );
+        for (owner, s) in records("special_set", raw) {
+            self.report
+                .unique_id(&mut names, &s.name, format!("{owner}.name"));
             if !regions.iter().any(|r| &r.code == s.region.get_ref()) {
-                self.err(
+                self.report.err(
                     s.region.span(),
                     format!("{owner}.region"),
                     format!("Region {:?} is not in the table", s.region.get_ref()),
@@ -366,70 +333,44 @@ impl Ctx<'_> {
         out
     }
 
-    /// An identifier must be well formed (`syntax`: a check and what it should look like) and
-    /// unique among its kind.
-    fn check_id(
+    /// A bundle's URLs, in the fields `pem` and (optional) `p7b` of the record at `owner`, must
+    /// follow the truststore layout: `https://<host>/<folder>/<folder>-bundle.<pem|p7b>`.
+    fn check_bundle_urls(
         &mut self,
-        seen: &mut BTreeSet<String>,
-        id: &Spanned<String>,
-        field: String,
-        kind: &str,
-        syntax: Option<Syntax>,
+        owner: &str,
+        (host, folder): (&str, &str),
+        pem: (&str, &Spanned<String>),
+        p7b: (&str, Option<&Spanned<String>>),
     ) {
-        let value = id.get_ref();
-        if let Some((valid, looks_like)) = syntax {
-            if !valid(value) {
-                self.err(
-                    id.span(),
-                    field.clone(),
-                    format!("{value:?} is not {looks_like}"),
+        for (field, url, ext) in [(pem.0, Some(pem.1), "pem"), (p7b.0, p7b.1, "p7b")] {
+            let Some(url) = url else { continue };
+            let want = expected_bundle_url(host, folder, ext);
+            if url.get_ref() != &want {
+                self.report.err(
+                    url.span(),
+                    format!("{owner}.{field}"),
+                    format!(
+                        "expected {want:?} (the truststore layout), found {:?}",
+                        url.get_ref()
+                    ),
                 );
             }
-        }
-        if !seen.insert(value.clone()) {
-            self.err(id.span(), field, format!("duplicate {kind} {value:?}"));
-        }
-    }
-
-    fn check_source_ref(
-        &mut self,
-        ids: &BTreeSet<String>,
-        source: &Spanned<String>,
-        field: String,
-    ) {
-        if !ids.contains(source.get_ref()) {
-            let known: Vec<&str> = ids.iter().map(String::as_str).collect();
-            self.err(
-                source.span(),
-                field,
-                format!(
-                    "unknown source {:?}; declared sources: {}",
-                    source.get_ref(),
-                    known.join(", ")
-                ),
-            );
         }
     }
 
     fn check_sources(&mut self, raw: Vec<Spanned<RawSource>>) -> Vec<Source> {
-        let mut seen = BTreeSet::new();
+        let mut ids = Identifiers::new("source id");
         let mut out = Vec::new();
         if raw.is_empty() {
-            self.err(
+            self.report.err(
                 0..0,
                 "source",
                 "the file declares no [[source]]: every fact must say where it came from",
             );
         }
-        for (i, s) in raw.into_iter().enumerate() {
-            let s = s.into_inner();
-            self.check_id(
-                &mut seen,
-                &s.id,
-                format!("source[{i}].id"),
-                "source id",
-                None,
-            );
+        for (owner, s) in records("source", raw) {
+            self.report
+                .unique_id(&mut ids, &s.id, format!("{owner}.id"));
             out.push(Source {
                 id: s.id.into_inner(),
                 title: s.title,
@@ -445,15 +386,13 @@ impl Ctx<'_> {
         raw: Vec<Spanned<RawCorrection>>,
         owner: &str,
         fields: &[&str],
-        sources: &BTreeSet<String>,
     ) -> Vec<Correction> {
         let mut out = Vec::new();
-        for (j, c) in raw.into_iter().enumerate() {
-            let c = c.into_inner();
+        for (path, c) in records(&format!("{owner}.correction"), raw) {
             if !fields.contains(&c.field.get_ref().as_str()) {
-                self.err(
+                self.report.err(
                     c.field.span(),
-                    format!("{owner}.correction[{j}].field"),
+                    format!("{path}.field"),
                     format!(
                         "{:?} is not a correctable field; expected one of: {}",
                         c.field.get_ref(),
@@ -461,11 +400,8 @@ impl Ctx<'_> {
                     ),
                 );
             }
-            self.check_source_ref(
-                sources,
-                &c.source,
-                format!("{owner}.correction[{j}].source"),
-            );
+            self.report
+                .source_ref(&self.source_ids, &c.source, format!("{path}.source"));
             out.push(Correction {
                 field: c.field.into_inner(),
                 page_says: c.page_says,
@@ -476,61 +412,42 @@ impl Ctx<'_> {
         out
     }
 
-    fn check_partitions(
-        &mut self,
-        raw: Vec<Spanned<RawPartition>>,
-        sources: &BTreeSet<String>,
-    ) -> Vec<Partition> {
-        let mut seen = BTreeSet::new();
+    fn check_partitions(&mut self, raw: Vec<Spanned<RawPartition>>) -> Vec<Partition> {
+        let mut ids = Identifiers::new("partition id").following(
+            is_partition_id,
+            "a partition id (like \"aws\" or \"aws-us-gov\")",
+        );
         let mut out = Vec::new();
         if raw.is_empty() {
-            self.err(0..0, "partition", "the file declares no [[partition]]");
+            self.report
+                .err(0..0, "partition", "the file declares no [[partition]]");
         }
-        for (i, p) in raw.into_iter().enumerate() {
-            let p = p.into_inner();
-            let owner = format!("partition[{i}]");
+        for (owner, p) in records("partition", raw) {
             let id = p.id.get_ref().clone();
-            self.check_id(
-                &mut seen,
-                &p.id,
-                format!("{owner}.id"),
-                "partition id",
-                Some((
-                    is_partition_id,
-                    "a partition id (like \"aws\" or \"aws-us-gov\")",
-                )),
-            );
+            self.report
+                .unique_id(&mut ids, &p.id, format!("{owner}.id"));
             let host = p.truststore_host.get_ref().clone();
             if host.is_empty() || host.contains('/') || host.contains(':') {
-                self.err(
+                self.report.err(
                     p.truststore_host.span(),
                     format!("{owner}.truststore_host"),
                     format!("{host:?} is not a bare host name"),
                 );
             }
-            let urls = [
-                ("global_pem_url", Some(&p.global_pem_url), "pem"),
-                ("global_p7b_url", p.global_p7b_url.as_ref(), "p7b"),
-            ];
-            for (field, url, ext) in urls
-                .into_iter()
-                .filter_map(|(f, u, e)| u.map(|u| (f, u, e)))
-            {
-                let want = expected_bundle_url(&host, "global", ext);
-                if url.get_ref() != &want {
-                    self.err(
-                        url.span(),
-                        format!("{owner}.{field}"),
-                        format!(
-                            "expected {want:?} (the truststore layout), found {:?}",
-                            url.get_ref()
-                        ),
-                    );
-                }
-            }
-            self.check_source_ref(sources, &p.source, format!("{owner}.source"));
+            self.check_bundle_urls(
+                &owner,
+                (&host, "global"),
+                ("global_pem_url", &p.global_pem_url),
+                ("global_p7b_url", p.global_p7b_url.as_ref()),
+            );
+            self.report
+                .source_ref(&self.source_ids, &p.source, format!("{owner}.source"));
             let certificates = p.certificates.map(|c| {
-                self.check_source_ref(sources, &c.source, format!("{owner}.certificates.source"));
+                self.report.source_ref(
+                    &self.source_ids,
+                    &c.source,
+                    format!("{owner}.certificates.source"),
+                );
                 CertificateFile {
                     file: c.file,
                     source: c.source.into_inner(),
@@ -550,34 +467,23 @@ impl Ctx<'_> {
         out
     }
 
-    fn check_cas(
-        &mut self,
-        raw: Vec<Spanned<RawCa>>,
-        sources: &BTreeSet<String>,
-        partitions: &[Partition],
-    ) -> Vec<Ca> {
-        let mut seen = BTreeSet::new();
+    fn check_cas(&mut self, raw: Vec<Spanned<RawCa>>, partitions: &[Partition]) -> Vec<Ca> {
+        let mut ids = Identifiers::new("CA id")
+            .following(is_ca_id, "a CA identifier (like \"rds-ca-rsa2048-g1\")");
         let mut out = Vec::new();
         let whole = raw.first().map(|c| c.span()).unwrap_or(0..0);
         let mut defaults = Vec::new();
-        for (i, c) in raw.into_iter().enumerate() {
-            let c = c.into_inner();
-            let owner = format!("ca[{i}]");
+        for (owner, c) in records("ca", raw) {
             let id = c.id.get_ref().clone();
-            self.check_id(
-                &mut seen,
-                &c.id,
-                format!("{owner}.id"),
-                "CA id",
-                Some((is_ca_id, "a CA identifier (like \"rds-ca-rsa2048-g1\")")),
-            );
+            self.report
+                .unique_id(&mut ids, &c.id, format!("{owner}.id"));
             match (
                 c.key_algorithm.get_ref().as_str(),
                 c.key_size,
                 c.curve.as_deref(),
             ) {
                 ("RSA", Some(_), None) | ("EC", None, Some(_)) => {}
-                (alg, _, _) => self.err(
+                (alg, _, _) => self.report.err(
                     c.key_algorithm.span(),
                     format!("{owner}.key_algorithm"),
                     format!("{alg:?} needs key_size (RSA) or curve (EC), not both"),
@@ -588,7 +494,7 @@ impl Ctx<'_> {
                 .unwrap_or_else(|| Spanned::new(0..0, BTreeMap::new()));
             for p in overrides.get_ref().keys() {
                 if !partitions.iter().any(|x| &x.id == p) {
-                    self.err(
+                    self.report.err(
                         overrides.span(),
                         format!("{owner}.partition_signature_algorithm"),
                         format!("unknown partition {p:?}"),
@@ -596,7 +502,7 @@ impl Ctx<'_> {
                 }
             }
             if !c.root_common_name.get_ref().contains("{region}") {
-                self.err(
+                self.report.err(
                     c.root_common_name.span(),
                     format!("{owner}.root_common_name"),
                     "must contain the {region} placeholder",
@@ -604,7 +510,7 @@ impl Ctx<'_> {
             }
             if let Some(form) = &c.intermediate_common_name {
                 if !form.get_ref().contains("{region}") {
-                    self.err(
+                    self.report.err(
                         form.span(),
                         format!("{owner}.intermediate_common_name"),
                         "must contain the {region} placeholder",
@@ -614,12 +520,12 @@ impl Ctx<'_> {
             if *c.default.get_ref() {
                 defaults.push((id.clone(), c.default.span(), owner.clone()));
             }
-            self.check_source_ref(sources, &c.source, format!("{owner}.source"));
+            self.report
+                .source_ref(&self.source_ids, &c.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
                 c.correction,
                 &owner,
                 &["root_common_name", "signature_algorithm", "key_algorithm"],
-                sources,
             );
             out.push(Ca {
                 id,
@@ -638,7 +544,7 @@ impl Ctx<'_> {
         }
         match defaults.len() {
             1 => {}
-            0 => self.err(
+            0 => self.report.err(
                 whole,
                 "ca.default",
                 "no CA is marked `default = true`; exactly one must be",
@@ -646,7 +552,7 @@ impl Ctx<'_> {
             _ => {
                 let ids: Vec<&str> = defaults.iter().map(|d| d.0.as_str()).collect();
                 let (_, span, owner) = defaults[1].clone();
-                self.err(
+                self.report.err(
                     span,
                     format!("{owner}.default"),
                     format!(
@@ -663,29 +569,21 @@ impl Ctx<'_> {
     fn check_regions(
         &mut self,
         raw: Vec<Spanned<RawRegion>>,
-        sources: &BTreeSet<String>,
         partitions: &[Partition],
         cas: &[Ca],
     ) -> Vec<Region> {
-        let mut seen = BTreeSet::new();
+        let mut codes = Identifiers::new("region code").following(
+            is_region_code,
+            "an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")",
+        );
         let mut names = BTreeSet::new();
         let mut out = Vec::new();
-        for (i, r) in raw.into_iter().enumerate() {
-            let r = r.into_inner();
+        for (owner, r) in named_records("region", raw, |r| r.code.get_ref()) {
             let code = r.code.get_ref().clone();
-            let owner = format!("region[{i}] ({code})");
-            self.check_id(
-                &mut seen,
-                &r.code,
-                format!("{owner}.code"),
-                "region code",
-                Some((
-                    is_region_code,
-                    "an AWS region code (like \"us-east-1\" or \"us-gov-west-1\")",
-                )),
-            );
+            self.report
+                .unique_id(&mut codes, &r.code, format!("{owner}.code"));
             if !names.insert(r.name.get_ref().clone()) {
-                self.err(
+                self.report.err(
                     r.name.span(),
                     format!("{owner}.name"),
                     format!("duplicate region name {:?}", r.name.get_ref()),
@@ -695,7 +593,7 @@ impl Ctx<'_> {
             match partition {
                 None => {
                     let known: Vec<&str> = partitions.iter().map(|p| p.id.as_str()).collect();
-                    self.err(
+                    self.report.err(
                         r.partition.span(),
                         format!("{owner}.partition"),
                         format!(
@@ -705,36 +603,18 @@ impl Ctx<'_> {
                         ),
                     );
                 }
-                Some(p) => {
-                    let urls = [
-                        ("pem_url", Some(&r.pem_url), "pem"),
-                        ("p7b_url", r.p7b_url.as_ref(), "p7b"),
-                    ];
-                    for (field, url, ext) in urls
-                        .into_iter()
-                        .filter_map(|(f, u, e)| u.map(|u| (f, u, e)))
-                    {
-                        let want = expected_bundle_url(&p.truststore_host, &code, ext);
-                        if url.get_ref() != &want {
-                            self.err(
-                                url.span(),
-                                format!("{owner}.{field}"),
-                                format!(
-                                    "expected {want:?} (the truststore layout), found {:?}",
-                                    url.get_ref()
-                                ),
-                            );
-                        }
-                    }
-                }
+                Some(p) => self.check_bundle_urls(
+                    &owner,
+                    (&p.truststore_host, &code),
+                    ("pem_url", &r.pem_url),
+                    ("p7b_url", r.p7b_url.as_ref()),
+                ),
             }
-            if r.cas.get_ref().is_empty() {
-                self.err(
-                    r.cas.span(),
-                    format!("{owner}.cas"),
-                    "a region must offer at least one CA",
-                );
-            }
+            self.report.not_empty(
+                &r.cas,
+                format!("{owner}.cas"),
+                "a region must offer at least one CA",
+            );
             // Each CA is offered (`cas`), unverified (`unverified_cas`), or else not offered.
             let mut listed: Vec<String> = Vec::new();
             let mut offered = Vec::new();
@@ -746,7 +626,7 @@ impl Ctx<'_> {
                 for ca in list {
                     if !cas.iter().any(|c| &c.id == ca.get_ref()) {
                         let known: Vec<&str> = cas.iter().map(|c| c.id.as_str()).collect();
-                        self.err(
+                        self.report.err(
                             ca.span(),
                             format!("{owner}.{field}"),
                             format!(
@@ -756,7 +636,7 @@ impl Ctx<'_> {
                             ),
                         );
                     } else if listed.contains(ca.get_ref()) {
-                        self.err(
+                        self.report.err(
                             ca.span(),
                             format!("{owner}.{field}"),
                             format!(
@@ -771,27 +651,29 @@ impl Ctx<'_> {
                 }
             }
             match (&r.unverified_source, unverified.is_empty()) {
-                (None, false) => self.err(
+                (None, false) => self.report.err(
                     r.code.span(),
                     format!("{owner}.unverified_source"),
                     "unverified_cas needs an unverified_source saying what was looked at",
                 ),
-                (Some(s), true) => self.err(
+                (Some(s), true) => self.report.err(
                     s.span(),
                     format!("{owner}.unverified_source"),
                     "unverified_source without unverified_cas",
                 ),
-                (Some(s), false) => {
-                    self.check_source_ref(sources, s, format!("{owner}.unverified_source"))
-                }
+                (Some(s), false) => self.report.source_ref(
+                    &self.source_ids,
+                    s,
+                    format!("{owner}.unverified_source"),
+                ),
                 (None, true) => {}
             }
-            self.check_source_ref(sources, &r.source, format!("{owner}.source"));
+            self.report
+                .source_ref(&self.source_ids, &r.source, format!("{owner}.source"));
             let corrections = self.check_corrections(
                 r.correction,
                 &owner,
                 &["name", "pem_url", "p7b_url", "cas", "code"],
-                sources,
             );
             out.push(Region {
                 code,

@@ -2,8 +2,18 @@
 //! (`certificates`) and the Amazon Trust Services roots (`amazon_roots`).
 
 use sha2::Digest;
-use x509_parser::prelude::X509Certificate;
+use x509_parser::prelude::{FromDer, X509Certificate};
 use x509_parser::public_key::PublicKey;
+
+/// `der` read as exactly one X.509 certificate, or why it is not one (in the words the checks
+/// report).
+pub fn certificate(der: &[u8]) -> Result<X509Certificate<'_>, String> {
+    match X509Certificate::from_der(der) {
+        Ok(([], cert)) => Ok(cert),
+        Ok(_) => Err("stray bytes after the certificate".into()),
+        Err(e) => Err(format!("not an X.509 certificate ({e})")),
+    }
+}
 
 /// `RSA 2048`, `EC P-256`, `EC P-384`, as read from a certificate's public key.
 pub fn key_description(cert: &X509Certificate) -> String {
