@@ -18,7 +18,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 
-use crate::fleet::{DbCluster, DbInstance, Filter, PendingAction, CA_ROTATION};
+use crate::fleet::{
+    DbCluster, DbInstance, Filter, PendingAction, CA_ROTATION, DB_CLUSTERS, DB_INSTANCES,
+    PENDING_MAINTENANCE_ACTIONS,
+};
 use crate::{EngineVersion, RdsApi, RdsError};
 
 /// The read-only IAM actions the audit needs.
@@ -296,9 +299,12 @@ async fn audit_region(
         })
         .collect();
     let (instances, clusters, pending) = futures::join!(
-        bounded(permits, api.db_instances(region, &filters)),
-        bounded(permits, api.db_clusters(region, &filters)),
-        bounded(permits, api.pending_maintenance_actions(region, &[])),
+        bounded(permits, api.list_all(&DB_INSTANCES, region, &filters)),
+        bounded(permits, api.list_all(&DB_CLUSTERS, region, &filters)),
+        bounded(
+            permits,
+            api.list_all(&PENDING_MAINTENANCE_ACTIONS, region, &[])
+        ),
     );
     let mut failures = Vec::new();
     fn keep<T>(
@@ -311,12 +317,12 @@ async fn audit_region(
             .map_err(|e| failures.push(failure(region, action, e, true)))
             .ok()
     }
-    let instances = keep(&mut failures, region, "DescribeDBInstances", instances);
-    let clusters = keep(&mut failures, region, "DescribeDBClusters", clusters);
+    let instances = keep(&mut failures, region, DB_INSTANCES.action, instances);
+    let clusters = keep(&mut failures, region, DB_CLUSTERS.action, clusters);
     let pending = keep(
         &mut failures,
         region,
-        "DescribePendingMaintenanceActions",
+        PENDING_MAINTENANCE_ACTIONS.action,
         pending,
     );
     let (Some(instances), Some(clusters), Some(pending)) = (instances, clusters, pending) else {

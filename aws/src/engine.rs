@@ -126,6 +126,23 @@ fn nearest<'a>(ca: &str, supported: &'a [String]) -> Option<&'a str> {
         .filter(|s| *s != ca)
 }
 
+/// `Ok` when `found` supports `ca`; else the error `unsupported` words from the engine version
+/// as the messages name it (`sqlserver-se 15.00.4236.7.v1`: RDS's engine name, else the one
+/// asked for as `engine`) and the list of the CAs it does support.
+fn require_support(
+    found: &EngineVersion,
+    engine: &str,
+    ca: &str,
+    unsupported: impl FnOnce(&str, &str) -> Unsupported,
+) -> Result<(), Unsupported> {
+    let supported = &found.supported_ca_identifiers;
+    if supported.iter().any(|s| s == ca) {
+        return Ok(());
+    }
+    let version = format!("{} {}", engine_name(found, engine), found.engine_version);
+    Err(unsupported(&version, &list(supported)))
+}
+
 /// Whether `found` (asked for as `engine` in `region`) supports the chosen CA `ca`.
 pub fn check_chosen(
     found: &EngineVersion,
@@ -133,25 +150,17 @@ pub fn check_chosen(
     region: &str,
     ca: &str,
 ) -> Result<(), Unsupported> {
-    let supported = &found.supported_ca_identifiers;
-    if supported.iter().any(|s| s == ca) {
-        return Ok(());
-    }
-    let name = engine_name(found, engine);
-    let mut detail = format!(
-        "{name} {} in {region} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {}.",
-        found.engine_version,
-        list(supported)
-    );
-    if let Some(near) = nearest(ca, supported) {
-        detail.push_str(&format!(" Did you mean \"{near}\"?"));
-    }
-    Err(Unsupported {
-        summary: format!(
-            "CA \"{ca}\" is not supported by {name} {}",
-            found.engine_version
-        ),
-        detail,
+    require_support(found, engine, ca, |version, supported| {
+        let mut detail = format!(
+            "{version} in {region} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {supported}."
+        );
+        if let Some(near) = nearest(ca, &found.supported_ca_identifiers) {
+            detail.push_str(&format!(" Did you mean \"{near}\"?"));
+        }
+        Unsupported {
+            summary: format!("CA \"{ca}\" is not supported by {version}"),
+            detail,
+        }
     })
 }
 
@@ -166,26 +175,18 @@ pub fn check_default(
     default_source: &str,
     choose: &str,
 ) -> Result<(), Unsupported> {
-    let supported = &found.supported_ca_identifiers;
-    if supported.iter().any(|s| s == default_id) {
-        return Ok(());
-    }
-    let name = engine_name(found, engine);
-    let origin = if default_source == ACCOUNT_OVERRIDE {
-        "the account's override of the default CA (aws rds modify-certificates)"
-    } else {
-        "the AWS default CA"
-    };
-    Err(Unsupported {
-        summary: format!(
-            "The account's default CA {default_id} is not supported by {name} {}",
-            found.engine_version
-        ),
-        detail: format!(
-            "No CA is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {name} {} in {region} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set {choose} to one of: {}.",
-            found.engine_version,
-            list(supported)
-        ),
+    require_support(found, engine, default_id, |version, supported| {
+        let origin = if default_source == ACCOUNT_OVERRIDE {
+            "the account's override of the default CA (aws rds modify-certificates)"
+        } else {
+            "the AWS default CA"
+        };
+        Unsupported {
+            summary: format!("The account's default CA {default_id} is not supported by {version}"),
+            detail: format!(
+                "No CA is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {version} in {region} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set {choose} to one of: {supported}."
+            ),
+        }
     })
 }
 

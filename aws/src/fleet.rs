@@ -1,7 +1,8 @@
 //! The fleet audit's reads of the RDS Query API: `DescribeDBInstances`, `DescribeDBClusters` and
-//! `DescribePendingMaintenanceActions`, parsed into typed records (the fields the audit needs,
-//! named as botocore's RDS model names them), every page read by `Marker`, filters sent in the
-//! model's shape (`Filters.Filter.N.Name`, `Filters.Filter.N.Values.Value.N`).
+//! `DescribePendingMaintenanceActions` (each a [`Listing`]: [`DB_INSTANCES`], [`DB_CLUSTERS`],
+//! [`PENDING_MAINTENANCE_ACTIONS`]), parsed into typed records (the fields the audit needs, named
+//! as botocore's RDS model names them), every page read by `Marker` ([`RdsApi::list_all`]),
+//! filters sent in the model's shape (`Filters.Filter.N.Name`, `Filters.Filter.N.Values.Value.N`).
 //!
 //! It reports what RDS says; judging it (deadlines, CA availability, what to do) belongs to the
 //! audit. Like the rest of this crate it must not depend on Terraform or on any front end.
@@ -145,119 +146,133 @@ fn certificate(node: Node) -> Option<CertificateDetails> {
     })
 }
 
-/// `{action}Response/{action}Result/{list}/{item}`, each read by `record`, and the `Marker`.
-fn page<T>(
-    body: &str,
-    action: &str,
-    list: &str,
-    item: &str,
-    record: impl Fn(Node) -> Result<Vec<T>, String>,
-) -> Result<Page<T>, String> {
-    let doc = parse(body)?;
-    let result = result(&doc, action)?;
-    let mut out = Vec::new();
-    for node in items(result, list, item) {
-        out.extend(record(node).map_err(|e| format!("{action}: {e}"))?);
+/// One of the fleet's listings: its action, where its answer holds the records
+/// (`{action}Response/{action}Result/{list}/{item}`), and how one record is read (into several
+/// items where it holds several: a resource's pending actions). [`RdsApi::list_all`] reads every
+/// page of one.
+pub struct Listing<T> {
+    pub action: &'static str,
+    list: &'static str,
+    item: &'static str,
+    record: fn(Node) -> Result<Vec<T>, String>,
+}
+
+/// `DescribeDBInstances`.
+pub const DB_INSTANCES: Listing<DbInstance> = Listing {
+    action: "DescribeDBInstances",
+    list: "DBInstances",
+    item: "DBInstance",
+    record: instance,
+};
+
+/// `DescribeDBClusters`.
+pub const DB_CLUSTERS: Listing<DbCluster> = Listing {
+    action: "DescribeDBClusters",
+    list: "DBClusters",
+    item: "DBCluster",
+    record: cluster,
+};
+
+/// `DescribePendingMaintenanceActions`: one item per action of every resource.
+pub const PENDING_MAINTENANCE_ACTIONS: Listing<PendingAction> = Listing {
+    action: "DescribePendingMaintenanceActions",
+    list: "PendingMaintenanceActions",
+    item: "ResourcePendingMaintenanceActions",
+    record: pending_actions,
+};
+
+impl<T> Listing<T> {
+    /// One page of the answer: its records and the `Marker`.
+    pub fn page(&self, body: &str) -> Result<Page<T>, String> {
+        let action = self.action;
+        let doc = parse(body)?;
+        let result = result(&doc, action)?;
+        let mut out = Vec::new();
+        for node in items(result, self.list, self.item) {
+            out.extend((self.record)(node).map_err(|e| format!("{action}: {e}"))?);
+        }
+        Ok(Page {
+            items: out,
+            marker: text(result, "Marker"),
+            default_for_new_launches: None,
+        })
     }
-    Ok(Page {
-        items: out,
-        marker: text(result, "Marker"),
-        default_for_new_launches: None,
-    })
 }
 
-pub fn instances(body: &str) -> Result<Page<DbInstance>, String> {
-    page(
-        body,
-        "DescribeDBInstances",
-        "DBInstances",
-        "DBInstance",
-        |i| {
-            let what = "DBInstance";
-            Ok(vec![DbInstance {
-                identifier: required(i, what, "DBInstanceIdentifier")?,
-                arn: required(i, what, "DBInstanceArn")?,
-                engine: required(i, what, "Engine")?,
-                engine_version: required(i, what, "EngineVersion")?,
-                class: text(i, "DBInstanceClass"),
-                status: text(i, "DBInstanceStatus"),
-                availability_zone: text(i, "AvailabilityZone"),
-                endpoint: child(i, "Endpoint")
-                    .and_then(|e| Some((text(e, "Address")?, text(e, "Port")?.parse().ok()?))),
-                multi_az: flag(i, "MultiAZ").unwrap_or(false),
-                cluster: text(i, "DBClusterIdentifier"),
-                ca_identifier: text(i, "CACertificateIdentifier"),
-                certificate: certificate(i),
-                tags: tags(i),
-            }])
-        },
-    )
+fn instance(i: Node) -> Result<Vec<DbInstance>, String> {
+    let what = "DBInstance";
+    Ok(vec![DbInstance {
+        identifier: required(i, what, "DBInstanceIdentifier")?,
+        arn: required(i, what, "DBInstanceArn")?,
+        engine: required(i, what, "Engine")?,
+        engine_version: required(i, what, "EngineVersion")?,
+        class: text(i, "DBInstanceClass"),
+        status: text(i, "DBInstanceStatus"),
+        availability_zone: text(i, "AvailabilityZone"),
+        endpoint: child(i, "Endpoint")
+            .and_then(|e| Some((text(e, "Address")?, text(e, "Port")?.parse().ok()?))),
+        multi_az: flag(i, "MultiAZ").unwrap_or(false),
+        cluster: text(i, "DBClusterIdentifier"),
+        ca_identifier: text(i, "CACertificateIdentifier"),
+        certificate: certificate(i),
+        tags: tags(i),
+    }])
 }
 
-pub fn clusters(body: &str) -> Result<Page<DbCluster>, String> {
-    page(body, "DescribeDBClusters", "DBClusters", "DBCluster", |c| {
-        let what = "DBCluster";
-        Ok(vec![DbCluster {
-            identifier: required(c, what, "DBClusterIdentifier")?,
-            arn: required(c, what, "DBClusterArn")?,
-            engine: required(c, what, "Engine")?,
-            engine_version: required(c, what, "EngineVersion")?,
-            status: text(c, "Status"),
-            multi_az: flag(c, "MultiAZ").unwrap_or(false),
-            instance_class: text(c, "DBClusterInstanceClass"),
-            members: items(c, "DBClusterMembers", "DBClusterMember")
-                .map(|m| {
-                    Ok(ClusterMember {
-                        instance: required(m, "DBClusterMember", "DBInstanceIdentifier")?,
-                        writer: flag(m, "IsClusterWriter").unwrap_or(false),
-                    })
-                })
-                .collect::<Result<_, String>>()?,
-            certificate: certificate(c),
-            tags: tags(c),
-        }])
-    })
-}
-
-/// Every action of every resource, one record per action.
-pub fn pending_actions(body: &str) -> Result<Page<PendingAction>, String> {
-    page(
-        body,
-        "DescribePendingMaintenanceActions",
-        "PendingMaintenanceActions",
-        "ResourcePendingMaintenanceActions",
-        |r| {
-            let resource = required(r, "ResourcePendingMaintenanceActions", "ResourceIdentifier")?;
-            items(
-                r,
-                "PendingMaintenanceActionDetails",
-                "PendingMaintenanceAction",
-            )
-            .map(|a| {
-                Ok(PendingAction {
-                    resource: resource.clone(),
-                    action: required(a, "PendingMaintenanceAction", "Action")?,
-                    auto_applied_after: text(a, "AutoAppliedAfterDate"),
-                    forced_apply: text(a, "ForcedApplyDate"),
-                    current_apply: text(a, "CurrentApplyDate"),
-                    opt_in_status: text(a, "OptInStatus"),
-                    description: text(a, "Description"),
+fn cluster(c: Node) -> Result<Vec<DbCluster>, String> {
+    let what = "DBCluster";
+    Ok(vec![DbCluster {
+        identifier: required(c, what, "DBClusterIdentifier")?,
+        arn: required(c, what, "DBClusterArn")?,
+        engine: required(c, what, "Engine")?,
+        engine_version: required(c, what, "EngineVersion")?,
+        status: text(c, "Status"),
+        multi_az: flag(c, "MultiAZ").unwrap_or(false),
+        instance_class: text(c, "DBClusterInstanceClass"),
+        members: items(c, "DBClusterMembers", "DBClusterMember")
+            .map(|m| {
+                Ok(ClusterMember {
+                    instance: required(m, "DBClusterMember", "DBInstanceIdentifier")?,
+                    writer: flag(m, "IsClusterWriter").unwrap_or(false),
                 })
             })
-            .collect()
-        },
+            .collect::<Result<_, String>>()?,
+        certificate: certificate(c),
+        tags: tags(c),
+    }])
+}
+
+/// Every action pending on one resource, one item per action.
+fn pending_actions(r: Node) -> Result<Vec<PendingAction>, String> {
+    let resource = required(r, "ResourcePendingMaintenanceActions", "ResourceIdentifier")?;
+    items(
+        r,
+        "PendingMaintenanceActionDetails",
+        "PendingMaintenanceAction",
     )
+    .map(|a| {
+        Ok(PendingAction {
+            resource: resource.clone(),
+            action: required(a, "PendingMaintenanceAction", "Action")?,
+            auto_applied_after: text(a, "AutoAppliedAfterDate"),
+            forced_apply: text(a, "ForcedApplyDate"),
+            current_apply: text(a, "CurrentApplyDate"),
+            opt_in_status: text(a, "OptInStatus"),
+            description: text(a, "Description"),
+        })
+    })
+    .collect()
 }
 
 impl RdsApi {
-    /// Every page of a listing, 100 records a page.
-    async fn list_all<T>(
+    /// Every page of `listing` in `region`, 100 records a page.
+    pub async fn list_all<T>(
         &self,
+        listing: &Listing<T>,
         region: &str,
-        action: &str,
         filters: &[Filter],
-        parse_page: fn(&str) -> Result<Page<T>, String>,
     ) -> Result<Vec<T>, RdsError> {
+        let action = listing.action;
         let filters = filter_params(filters);
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
@@ -272,7 +287,7 @@ impl RdsApi {
                 params.push(("Marker", m));
             }
             let body = self.call(region, &params).await?;
-            let page = parse_page(&body).map_err(RdsError::Transport)?;
+            let page = listing.page(&body).map_err(RdsError::Transport)?;
             out.extend(page.items);
             if page.marker.is_some() && page.marker == marker {
                 return Err(RdsError::Transport(format!(
@@ -288,41 +303,6 @@ impl RdsApi {
             "{action} in {region} has more than {} pages of 100: stopped rather than report part of it",
             MAX_FLEET_PAGES
         )))
-    }
-
-    /// `DescribeDBInstances`, every page.
-    pub async fn db_instances(
-        &self,
-        region: &str,
-        filters: &[Filter],
-    ) -> Result<Vec<DbInstance>, RdsError> {
-        self.list_all(region, "DescribeDBInstances", filters, instances)
-            .await
-    }
-
-    /// `DescribeDBClusters`, every page.
-    pub async fn db_clusters(
-        &self,
-        region: &str,
-        filters: &[Filter],
-    ) -> Result<Vec<DbCluster>, RdsError> {
-        self.list_all(region, "DescribeDBClusters", filters, clusters)
-            .await
-    }
-
-    /// `DescribePendingMaintenanceActions`, every page, one record per action.
-    pub async fn pending_maintenance_actions(
-        &self,
-        region: &str,
-        filters: &[Filter],
-    ) -> Result<Vec<PendingAction>, RdsError> {
-        self.list_all(
-            region,
-            "DescribePendingMaintenanceActions",
-            filters,
-            pending_actions,
-        )
-        .await
     }
 }
 
@@ -365,12 +345,13 @@ mod tests {
     fn a_record_without_its_identity_is_an_error_not_a_blank() {
         let body = "<DescribeDBInstancesResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>a</DBInstanceIdentifier><Engine>postgres</Engine><EngineVersion>16.3</EngineVersion></DBInstance></DBInstances></DescribeDBInstancesResult></DescribeDBInstancesResponse>";
         assert_eq!(
-            instances(body).unwrap_err(),
+            DB_INSTANCES.page(body).unwrap_err(),
             "DescribeDBInstances: a DBInstance without DBInstanceArn"
         );
         let other =
             "<DescribeDBClustersResponse><DescribeDBClustersResult/></DescribeDBClustersResponse>";
-        assert!(instances(other)
+        assert!(DB_INSTANCES
+            .page(other)
             .unwrap_err()
             .starts_with("expected a DescribeDBInstancesResponse"));
     }

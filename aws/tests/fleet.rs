@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use rdsca_aws::fleet::{Filter, CA_ROTATION};
+use rdsca_aws::fleet::{
+    Filter, CA_ROTATION, DB_CLUSTERS, DB_INSTANCES, PENDING_MAINTENANCE_ACTIONS,
+};
 use rdsca_aws::{AwsSettings, RdsApi, RdsError};
 use rdsca_http::HttpSettings;
 use rdsca_rds_fake::generate::{self, FleetSpec};
@@ -41,7 +43,10 @@ async fn the_fleet_listings_read_every_page_of_every_region() {
     let api = RdsApi::new(&http, AwsSettings::default()).expect("client");
 
     for (region, data) in &fleet.regions {
-        let instances = api.db_instances(region, &[]).await.expect("instances");
+        let instances = api
+            .list_all(&DB_INSTANCES, region, &[])
+            .await
+            .expect("instances");
         assert_eq!(instances.len(), data.instances.len(), "{region}");
         for (got, want) in instances.iter().zip(&data.instances) {
             assert_eq!(got.identifier, want.identifier);
@@ -57,7 +62,10 @@ async fn the_fleet_listings_read_every_page_of_every_region() {
             assert_eq!(got.endpoint, Some((want.address.clone(), want.port)));
             assert_eq!(got.tags.len(), want.tags.len());
         }
-        let clusters = api.db_clusters(region, &[]).await.expect("clusters");
+        let clusters = api
+            .list_all(&DB_CLUSTERS, region, &[])
+            .await
+            .expect("clusters");
         assert_eq!(clusters.len(), data.clusters.len());
         for (got, want) in clusters.iter().zip(&data.clusters) {
             assert_eq!(got.arn, want.arn);
@@ -78,7 +86,7 @@ async fn the_fleet_listings_read_every_page_of_every_region() {
             }
         }
         let pending = api
-            .pending_maintenance_actions(region, &[])
+            .list_all(&PENDING_MAINTENANCE_ACTIONS, region, &[])
             .await
             .expect("pending actions");
         let expected: usize = data.pending.iter().map(|p| p.actions.len()).sum();
@@ -94,7 +102,8 @@ async fn the_fleet_listings_read_every_page_of_every_region() {
 
     // Filters reach the fake in the model's shape and select there.
     let postgres = api
-        .db_instances(
+        .list_all(
+            &DB_INSTANCES,
             "eu-west-1",
             &[Filter {
                 name: "engine".into(),
@@ -114,10 +123,15 @@ async fn the_fleet_listings_read_every_page_of_every_region() {
     // Throttling is retried; access denied is not, and names the action.
     fake.inject("us-east-1", "DescribeDBClusters", Fault::Throttling(2));
     let before = fake.count("us-east-1", "DescribeDBClusters");
-    api.db_clusters("us-east-1", &[]).await.expect("retried");
+    api.list_all(&DB_CLUSTERS, "us-east-1", &[])
+        .await
+        .expect("retried");
     assert_eq!(fake.count("us-east-1", "DescribeDBClusters"), before + 3);
     fake.inject("sa-east-1", "DescribeDBInstances", Fault::AccessDenied);
-    let e = api.db_instances("sa-east-1", &[]).await.unwrap_err();
+    let e = api
+        .list_all(&DB_INSTANCES, "sa-east-1", &[])
+        .await
+        .unwrap_err();
     let RdsError::Api { status, error, .. } = &e else {
         panic!("{e:?}");
     };

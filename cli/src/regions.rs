@@ -138,16 +138,7 @@ fn text(out: &mut dyn Write) -> io::Result<()> {
             .collect();
         writeln!(out, "{}", cells.join("  ").trim_end())?;
     }
-    writeln!(out)?;
-    writeln!(out, "Default CA: {}.", CaId::DEFAULT)?;
-    for r in RetiredCa::all() {
-        writeln!(
-            out,
-            "Retired: {} (expired {}, replaced by {}).",
-            r.id, r.not_after, r.replaced_by
-        )?;
-    }
-    Ok(())
+    ca_notes(out, "")
 }
 
 fn markdown(out: &mut dyn Write) -> io::Result<()> {
@@ -168,12 +159,18 @@ fn markdown(out: &mut dyn Write) -> io::Result<()> {
             cells.join(" | ")
         )?;
     }
+    ca_notes(out, "`")
+}
+
+/// What follows the table, text and Markdown alike: a blank line, the default CA and the retired
+/// ones, each CA identifier between two `quote`s (a Markdown code span, or nothing).
+fn ca_notes(out: &mut dyn Write, quote: &str) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "Default CA: `{}`.", CaId::DEFAULT)?;
+    writeln!(out, "Default CA: {quote}{}{quote}.", CaId::DEFAULT)?;
     for r in RetiredCa::all() {
         writeln!(
             out,
-            "Retired: `{}` (expired {}, replaced by `{}`).",
+            "Retired: {quote}{}{quote} (expired {}, replaced by {quote}{}{quote}).",
             r.id, r.not_after, r.replaced_by
         )?;
     }

@@ -16,7 +16,7 @@ const REGENERATE: &str = "cargo run -p rdsca-docs";
 mod exit {
     pub const OK: u8 = 0;
     pub const DIFFERS: u8 = 1;
-    /// clap's own status for a usage error.
+    /// clap's own status for a usage error (`Args::parse` exits with it).
     pub const BAD_ARGUMENTS: u8 = 2;
 }
 
@@ -52,17 +52,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                exit::BAD_ARGUMENTS
-            } else {
-                exit::OK // --help, --version
-            });
-        }
-    };
+    // clap exits with 2 (BAD_ARGUMENTS) on a usage error, 0 (OK) after --help and --version.
+    let args = Args::parse();
     let root = args
         .root
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));

@@ -1,6 +1,7 @@
 //! Page assembly: the provider page, one page per data source and per function, and the guides,
 //! each from its template in `templates/` or tfplugindocs' default page, with the example files.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -227,20 +228,16 @@ pub fn render(
         text: provider_page(root, &schema.block)?,
     });
 
-    let mut data_sources: Vec<_> = provider
-        .get_data_sources(&mut diags)
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    data_sources.sort_by(|a, b| a.0.cmp(&b.0));
-    if let Some(n) = nested.iter().find(|n| {
-        !data_sources
-            .iter()
-            .any(|(short, _)| *short == n.data_source)
-    }) {
+    // By name: the order of the pages.
+    let data_sources =
+        BTreeMap::from_iter(provider.get_data_sources(&mut diags).unwrap_or_default());
+    if let Some(n) = nested
+        .iter()
+        .find(|n| !data_sources.contains_key(n.data_source))
+    {
         let known: Vec<String> = data_sources
-            .iter()
-            .map(|(short, _)| format!("{PROVIDER}_{short}"))
+            .keys()
+            .map(|short| format!("{PROVIDER}_{short}"))
             .collect();
         return Err(format!(
             "nested object docs for {PROVIDER}_{}, which is no data source of the provider (its data sources: {})",
@@ -264,12 +261,7 @@ pub fn render(
         });
     }
 
-    let mut functions: Vec<_> = provider
-        .get_functions(&mut diags)
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
-    functions.sort_by(|a, b| a.0.cmp(&b.0));
+    let functions = BTreeMap::from_iter(provider.get_functions(&mut diags).unwrap_or_default());
     for (name, f) in functions {
         let schema = f
             .schema(&mut diags)

@@ -1,7 +1,7 @@
 //! The `## Schema` section of a page, by tfplugindocs' `schemamd` rules, and the block a data
 //! source's page describes (its lists of objects in their documented, nested-attribute form).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 use rdsca::data_sources::NestedObject;
@@ -10,53 +10,94 @@ use rdsca::tf_provider::schema::{Attribute, AttributeConstraint, AttributeType, 
 use crate::PROVIDER;
 
 // ---------------------------------------------------------------------------------------------
-// Types, as tfplugindocs writes them
+// Types, as tfplugindocs and cty write them
 
-fn attribute_type_name(t: &AttributeType) -> String {
+/// Whose words a type is written in; both write a type the same way otherwise.
+#[derive(Clone, Copy)]
+enum Words {
+    /// tfplugindocs' `schemamd.WriteType`: `List of String`.
+    Schemamd,
+    /// cty's `FriendlyName`: `list of string`.
+    Cty,
+}
+
+/// `t` in `words`: its kind's word, and after a collection's word, "of" and its element.
+fn written(t: &Type, words: Words) -> String {
+    let (schemamd, cty) = match t {
+        Type::String => ("String", "string"),
+        Type::Number => ("Number", "number"),
+        Type::Bool => ("Boolean", "bool"),
+        Type::List(_) => ("List", "list"),
+        Type::Set(_) => ("Set", "set"),
+        Type::Map(_) => ("Map", "map"),
+        Type::Object(_) => ("Object", "object"),
+        Type::Tuple(_) => ("Tuple", "tuple"),
+        Type::Any => ("Dynamic", "dynamic"),
+    };
+    let word = match words {
+        Words::Schemamd => schemamd,
+        Words::Cty => cty,
+    };
     match t {
-        AttributeType::String => "String".into(),
-        AttributeType::Number => "Number".into(),
-        AttributeType::Bool => "Boolean".into(),
-        AttributeType::List(inner) => format!("List of {}", attribute_type_name(inner)),
-        AttributeType::Set(inner) => format!("Set of {}", attribute_type_name(inner)),
-        AttributeType::Map(inner) => format!("Map of {}", attribute_type_name(inner)),
-        AttributeType::Object(_) => "Object".into(),
-        AttributeType::Tuple(_) => "Tuple".into(),
-        AttributeType::Any => "Dynamic".into(),
-        AttributeType::AttributeSingle(_) => "Attributes".into(),
-        AttributeType::AttributeList(_) => "Attributes List".into(),
-        AttributeType::AttributeSet(_) => "Attributes Set".into(),
-        AttributeType::AttributeMap(_) => "Attributes Map".into(),
+        Type::List(element) | Type::Set(element) | Type::Map(element) => {
+            format!("{word} of {}", written(element, words))
+        }
+        _ => word.into(),
     }
 }
 
-/// `schemamd.WriteType`: the type of a function argument.
+/// `schemamd.WriteType`: the type of a function argument, or of an attribute's values.
 pub(crate) fn type_name(t: &Type) -> String {
-    match t {
-        Type::String => "String".into(),
-        Type::Number => "Number".into(),
-        Type::Bool => "Boolean".into(),
-        Type::List(i) => format!("List of {}", type_name(i)),
-        Type::Set(i) => format!("Set of {}", type_name(i)),
-        Type::Map(i) => format!("Map of {}", type_name(i)),
-        Type::Object(_) => "Object".into(),
-        Type::Tuple(_) => "Tuple".into(),
-        Type::Any => "Dynamic".into(),
-    }
+    written(t, Words::Schemamd)
 }
 
 /// cty's `FriendlyName`, used in function signatures.
 pub(crate) fn friendly_name(t: &Type) -> String {
+    written(t, Words::Cty)
+}
+
+/// An attribute's type as tfplugindocs writes it: nested attributes by their nesting, any other
+/// attribute by the type of its values.
+fn attribute_type_name(t: &AttributeType) -> String {
     match t {
-        Type::String => "string".into(),
-        Type::Number => "number".into(),
-        Type::Bool => "bool".into(),
-        Type::List(i) => format!("list of {}", friendly_name(i)),
-        Type::Set(i) => format!("set of {}", friendly_name(i)),
-        Type::Map(i) => format!("map of {}", friendly_name(i)),
-        Type::Object(_) => "object".into(),
-        Type::Tuple(_) => "tuple".into(),
-        Type::Any => "dynamic".into(),
+        AttributeType::AttributeSingle(_) => "Attributes".into(),
+        AttributeType::AttributeList(_) => "Attributes List".into(),
+        AttributeType::AttributeSet(_) => "Attributes Set".into(),
+        AttributeType::AttributeMap(_) => "Attributes Map".into(),
+        _ => type_name(&value_type(t)),
+    }
+}
+
+/// The type of an attribute's values, as tf-provider sends it to Terraform: nested attributes
+/// are objects (or collections of objects) of their attributes' value types.
+fn value_type(t: &AttributeType) -> Type {
+    let object = |attributes: &HashMap<String, Attribute>| {
+        Type::Object(
+            attributes
+                .iter()
+                .map(|(name, a)| (name.clone(), value_type(&a.attr_type)))
+                .collect(),
+        )
+    };
+    match t {
+        AttributeType::String => Type::String,
+        AttributeType::Number => Type::Number,
+        AttributeType::Bool => Type::Bool,
+        AttributeType::List(element) => Type::List(Box::new(value_type(element))),
+        AttributeType::Set(element) => Type::Set(Box::new(value_type(element))),
+        AttributeType::Map(element) => Type::Map(Box::new(value_type(element))),
+        AttributeType::Object(fields) => Type::Object(
+            fields
+                .iter()
+                .map(|(name, t)| (name.clone(), value_type(t)))
+                .collect(),
+        ),
+        AttributeType::Tuple(elements) => Type::Tuple(elements.iter().map(value_type).collect()),
+        AttributeType::Any => Type::Any,
+        AttributeType::AttributeSingle(a) => object(a),
+        AttributeType::AttributeList(a) => Type::List(Box::new(object(a))),
+        AttributeType::AttributeSet(a) => Type::Set(Box::new(object(a))),
+        AttributeType::AttributeMap(a) => Type::Map(Box::new(object(a))),
     }
 }
 
@@ -102,7 +143,7 @@ struct Nested {
     group: Group,
 }
 
-fn sorted<T: Clone>(map: &std::collections::HashMap<String, T>) -> BTreeMap<String, T> {
+fn sorted<T: Clone>(map: &HashMap<String, T>) -> BTreeMap<String, T> {
     map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 

@@ -3,13 +3,7 @@
 //! present AWS Certificate Manager certificates, which chain to the Amazon Trust Services roots
 //! (`AMAZON_TRUST_ROOTS`, per partition in `PROXY_TRUST`).
 
-use std::fmt;
-use std::str::FromStr;
-
-use crate::{
-    Partition, ProxyTrust, ProxyTrustState, TrustRoot, UnknownValue, AMAZON_TRUST_ROOTS,
-    PROXY_TRUST,
-};
+use crate::{Partition, ProxyTrust, ProxyTrustState, TrustRoot, AMAZON_TRUST_ROOTS, PROXY_TRUST};
 
 /// The endpoint a client connects to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -77,23 +71,7 @@ pub fn unverified_proxy_trust(
     (endpoint.needs_amazon_roots() && trust.state == ProxyTrustState::Unverified).then_some(trust)
 }
 
-impl fmt::Display for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Endpoint {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Endpoint::ALL
-            .into_iter()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| {
-                UnknownValue::new("endpoint", s, Endpoint::ALL.iter().map(|e| e.as_str()))
-            })
-    }
-}
+named_values!(Endpoint, "endpoint");
 
 #[cfg(test)]
 mod tests {

@@ -8,15 +8,35 @@
 //! crate, the provider and the command line all build on it. The identifier rules it applies
 //! (Region codes, CN forms, "did you mean") live in `rdsca-ids`, which the generator uses too.
 
+/// `Display` as its name (`as_str`) and `FromStr` from the name, with a "did you mean" among the
+/// names of `ALL` for a value that is none of them (an [`UnknownValue`] of `$kind`): for the
+/// table's closed sets of named values. Defined before the modules so that they can use it.
+macro_rules! named_values {
+    ($type:ty, $kind:literal) => {
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $type {
+            type Err = $crate::UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let all = <$type>::ALL.iter().copied();
+                all.clone()
+                    .find(|v| v.as_str() == s)
+                    .ok_or_else(|| $crate::UnknownValue::new($kind, s, all.map(|v| v.as_str())))
+            }
+        }
+    };
+}
+
 pub mod endpoint;
 pub mod selection;
 
 pub use endpoint::Endpoint;
 
 pub use rdsca_ids::{is_region_code, UnknownValue};
-
-use std::fmt;
-use std::str::FromStr;
 
 include!(concat!(env!("OUT_DIR"), "/table.rs"));
 
@@ -42,20 +62,7 @@ impl RetiredCa {
     }
 }
 
-impl fmt::Display for CaId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CaId {
-    type Err = UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CaId::from_id(s).ok_or_else(|| {
-            UnknownValue::new("CA identifier", s, CaId::ALL.iter().map(|c| c.as_str()))
-        })
-    }
-}
+named_values!(CaId, "CA identifier");
 
 impl CertificateAuthority {
     /// The signature algorithm of this CA's roots in `partition`.

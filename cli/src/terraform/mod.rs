@@ -367,6 +367,33 @@ pub fn instances(doc: &Document) -> Result<Vec<Instance<'_>>, InputError> {
     }
 }
 
+/// The RDS type of a resource record (an entry of a module's `resources` in a state, a plan or a
+/// plan's configuration; a plan's resource change; a state file's resource) when it is a managed
+/// resource of one; `None` for data sources and every other type, which `rdsca check` passes over.
+fn managed_rds_type(record: &Value) -> Option<RdsType> {
+    let rds_type = record
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(RdsType::from_type)?;
+    (record.get("mode").and_then(Value::as_str) == Some("managed")).then_some(rds_type)
+}
+
+/// The managed RDS resources of a resource list (a module's `resources`, a plan's
+/// `resource_changes`, a state file's `resources`), each with its type; `what` names the list in
+/// the error when it is no array.
+fn managed_rds_records<'a>(
+    name: &str,
+    list: &'a Value,
+    what: &str,
+) -> Result<impl Iterator<Item = (&'a Value, RdsType)>, InputError> {
+    let records = list
+        .as_array()
+        .ok_or_else(|| malformed(name, format!("{what} is not an array")))?;
+    Ok(records
+        .iter()
+        .filter_map(|r| Some((r, managed_rds_type(r)?))))
+}
+
 fn malformed(name: &str, detail: impl Into<String>) -> InputError {
     InputError::Malformed {
         name: name.into(),

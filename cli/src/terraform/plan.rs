@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 
 use super::address::static_module_path;
 use super::state::walk_module;
-use super::{malformed, InputError, Instance, ProviderRegion, RdsType};
+use super::{
+    malformed, managed_rds_records, managed_rds_type, InputError, Instance, ProviderRegion,
+};
 
 /// A resource block of the configuration: its arguments and provider configuration key.
 struct ConfigResource<'a> {
@@ -24,12 +26,7 @@ type ConfigIndex<'a> = HashMap<(String, &'a str), ConfigResource<'a>>;
 fn index_module<'a>(module: &'a Value, path: &str, index: &mut ConfigIndex<'a>) {
     if let Some(resources) = module.get("resources").and_then(Value::as_array) {
         for r in resources {
-            let is_rds = r
-                .get("type")
-                .and_then(Value::as_str)
-                .and_then(RdsType::from_type)
-                .is_some();
-            if !is_rds || r.get("mode").and_then(Value::as_str) != Some("managed") {
+            if managed_rds_type(r).is_none() {
                 continue;
             }
             let Some(address) = r.get("address").and_then(Value::as_str) else {
@@ -163,20 +160,9 @@ pub fn instances<'a>(name: &str, json: &'a Value) -> Result<Vec<Instance<'a>>, I
         }
         return Ok(out);
     };
-    let changes = changes
-        .as_array()
-        .ok_or_else(|| malformed(name, "resource_changes is not an array"))?;
     let mut out = Vec::new();
-    for rc in changes {
-        let Some(rds_type) = rc
-            .get("type")
-            .and_then(Value::as_str)
-            .and_then(RdsType::from_type)
-        else {
-            continue;
-        };
-        if rc.get("mode").and_then(Value::as_str) != Some("managed") || rc.get("deposed").is_some()
-        {
+    for (rc, rds_type) in managed_rds_records(name, changes, "resource_changes")? {
+        if rc.get("deposed").is_some() {
             continue;
         }
         let address = rc.get("address").and_then(Value::as_str).ok_or_else(|| {

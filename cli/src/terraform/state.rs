@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use super::address::instance_address;
-use super::{malformed, InputError, Instance, RdsType};
+use super::{malformed, managed_rds_records, InputError, Instance};
 
 /// The RDS instances of a state JSON's module tree (`values` may be absent: an empty state).
 pub fn json_instances<'a>(name: &str, json: &'a Value) -> Result<Vec<Instance<'a>>, InputError> {
@@ -26,20 +26,7 @@ pub(super) fn walk_module<'a>(
     prior: Option<&std::collections::HashMap<String, &'a Map<String, Value>>>,
 ) -> Result<(), InputError> {
     if let Some(resources) = module.get("resources") {
-        let resources = resources
-            .as_array()
-            .ok_or_else(|| malformed(name, "a module's resources is not an array"))?;
-        for r in resources {
-            let Some(rds_type) = r
-                .get("type")
-                .and_then(Value::as_str)
-                .and_then(RdsType::from_type)
-            else {
-                continue;
-            };
-            if r.get("mode").and_then(Value::as_str) != Some("managed") {
-                continue;
-            }
+        for (r, rds_type) in managed_rds_records(name, resources, "a module's resources")? {
             let address = r.get("address").and_then(Value::as_str).ok_or_else(|| {
                 malformed(name, format!("an {} without an address", rds_type.as_str()))
             })?;
@@ -75,20 +62,9 @@ pub fn file_instances<'a>(name: &str, json: &'a Value) -> Result<Vec<Instance<'a
     let Some(resources) = json.get("resources") else {
         return Ok(Vec::new());
     };
-    let resources = resources
-        .as_array()
-        .ok_or_else(|| malformed(name, "resources is not an array"))?;
     let mut out = Vec::new();
-    for r in resources {
-        let Some(resource_type) = r.get("type").and_then(Value::as_str) else {
-            continue;
-        };
-        let Some(rds_type) = RdsType::from_type(resource_type) else {
-            continue;
-        };
-        if r.get("mode").and_then(Value::as_str) != Some("managed") {
-            continue;
-        }
+    for (r, rds_type) in managed_rds_records(name, resources, "resources")? {
+        let resource_type = rds_type.as_str();
         let resource_name = r.get("name").and_then(Value::as_str).unwrap_or_default();
         let module = r.get("module").and_then(Value::as_str);
         let instances = r
