@@ -40,18 +40,6 @@ impl From<CaId> for CaEntry {
     }
 }
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct CasState {
-    pub id: Value<String>,
-    pub default_ca_identifier: Value<String>,
-    pub certificate_authorities: Value<Vec<CaEntry>>,
-}
-
-/// The data source's name in the provider (`rdsca_certificate_authorities` in configurations).
-pub const NAME: &str = "certificate_authorities";
-
-pub struct CertificateAuthoritiesDataSource;
-
 /// The fields of each element of `certificate_authorities`; [`CaEntry`] is their model.
 pub fn certificate_authorities_object() -> ObjectList {
     ObjectList::new(
@@ -101,6 +89,18 @@ pub fn certificate_authorities_object() -> ObjectList {
         ],
     )
 }
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct CasState {
+    pub id: Value<String>,
+    pub default_ca_identifier: Value<String>,
+    pub certificate_authorities: Value<Vec<CaEntry>>,
+}
+
+/// The data source's name in the provider (`rdsca_certificate_authorities` in configurations).
+pub const NAME: &str = "certificate_authorities";
+
+pub struct CertificateAuthoritiesDataSource;
 
 pub fn schema() -> Schema {
     block(

@@ -48,20 +48,6 @@ impl From<&Region> for RegionEntry {
     }
 }
 
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
-pub struct RegionsState {
-    pub partition: Value<String>,
-    pub ca_identifier: Value<String>,
-    pub id: Value<String>,
-    pub codes: Value<Vec<String>>,
-    pub regions: Value<Vec<RegionEntry>>,
-}
-
-/// The data source's name in the provider (`rdsca_regions` in configurations).
-pub const NAME: &str = "regions";
-
-pub struct RegionsDataSource;
-
 /// The fields of each element of `regions`; [`RegionEntry`] is their model.
 pub fn regions_object() -> ObjectList {
     ObjectList::new(
@@ -106,6 +92,20 @@ pub fn regions_object() -> ObjectList {
     ],
 )
 }
+
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct RegionsState {
+    pub partition: Value<String>,
+    pub ca_identifier: Value<String>,
+    pub id: Value<String>,
+    pub codes: Value<Vec<String>>,
+    pub regions: Value<Vec<RegionEntry>>,
+}
+
+/// The data source's name in the provider (`rdsca_regions` in configurations).
+pub const NAME: &str = "regions";
+
+pub struct RegionsDataSource;
 
 pub fn schema() -> Schema {
     block(
