@@ -143,51 +143,59 @@ fn require_support(
     Err(unsupported(&version, &list(supported)))
 }
 
-/// Whether `found` (asked for as `engine` in `region`) supports the chosen CA `ca`.
-pub fn check_chosen(
-    found: &EngineVersion,
-    engine: &str,
-    region: &str,
-    ca: &str,
-) -> Result<(), Unsupported> {
-    require_support(found, engine, ca, |version, supported| {
-        let mut detail = format!(
-            "{version} in {region} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {supported}."
-        );
-        if let Some(near) = nearest(ca, &found.supported_ca_identifiers) {
-            detail.push_str(&format!(" Did you mean \"{near}\"?"));
-        }
-        Unsupported {
-            summary: format!("CA \"{ca}\" is not supported by {version}"),
-            detail,
-        }
-    })
+/// The CA a database gets: the one its configuration chooses, or, where it chooses none, the
+/// account's default in the Region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaInQuestion<'a> {
+    Chosen(&'a str),
+    AccountDefault {
+        id: &'a str,
+        /// Where the default came from: [`ACCOUNT_OVERRIDE`] or [`AWS_DEFAULT`].
+        source: &'a str,
+        /// What the error tells the user to set instead.
+        set_instead: &'a str,
+    },
 }
 
-/// Whether `found` supports the account's default CA `default_id` in `region`, which came
-/// from `default_source` ([`ACCOUNT_OVERRIDE`] or [`AWS_DEFAULT`]); `choose` names what to set
-/// instead.
-pub fn check_default(
+/// Whether `found` (asked for as `engine` in `region`) supports the CA a database would get;
+/// the error says which CA that is and why the database would get it.
+pub fn check_support(
     found: &EngineVersion,
     engine: &str,
     region: &str,
-    default_id: &str,
-    default_source: &str,
-    choose: &str,
+    ca: CaInQuestion,
 ) -> Result<(), Unsupported> {
-    require_support(found, engine, default_id, |version, supported| {
-        let origin = if default_source == ACCOUNT_OVERRIDE {
-            "the account's override of the default CA (aws rds modify-certificates)"
-        } else {
-            "the AWS default CA"
-        };
-        Unsupported {
-            summary: format!("The account's default CA {default_id} is not supported by {version}"),
-            detail: format!(
-                "No CA is set, so a new database gets the default CA of the account in {region}: {default_id}, {origin}. {version} in {region} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set {choose} to one of: {supported}."
-            ),
-        }
-    })
+    match ca {
+        CaInQuestion::Chosen(ca) => require_support(found, engine, ca, |version, supported| {
+            let mut detail = format!(
+                "{version} in {region} does not support CA {ca}: AWS would reject it at apply time (InvalidParameterCombination). CAs this version supports: {supported}."
+            );
+            if let Some(near) = nearest(ca, &found.supported_ca_identifiers) {
+                detail.push_str(&format!(" Did you mean \"{near}\"?"));
+            }
+            Unsupported {
+                summary: format!("CA \"{ca}\" is not supported by {version}"),
+                detail,
+            }
+        }),
+        CaInQuestion::AccountDefault {
+            id,
+            source,
+            set_instead,
+        } => require_support(found, engine, id, |version, supported| {
+            let origin = if source == ACCOUNT_OVERRIDE {
+                "the account's override of the default CA (aws rds modify-certificates)"
+            } else {
+                "the AWS default CA"
+            };
+            Unsupported {
+                summary: format!("The account's default CA {id} is not supported by {version}"),
+                detail: format!(
+                    "No CA is set, so a new database gets the default CA of the account in {region}: {id}, {origin}. {version} in {region} does not support it, and AWS would reject the database at apply time (InvalidParameterCombination). Set {set_instead} to one of: {supported}."
+                ),
+            }
+        }),
+    }
 }
 
 /// What to do about an API error code, as a sentence to append (or nothing).
@@ -221,11 +229,9 @@ mod tests {
     #[test]
     fn a_chosen_ca_the_version_lacks() {
         let v = sqlserver();
-        assert_eq!(
-            check_chosen(&v, "sqlserver-se", "eu-west-1", "rds-ca-rsa4096-g1"),
-            Ok(())
-        );
-        let e = check_chosen(&v, "sqlserver-se", "eu-west-1", "rds-ca-ecc384-g1").unwrap_err();
+        let chosen = |ca| check_support(&v, "sqlserver-se", "eu-west-1", CaInQuestion::Chosen(ca));
+        assert_eq!(chosen("rds-ca-rsa4096-g1"), Ok(()));
+        let e = chosen("rds-ca-ecc384-g1").unwrap_err();
         assert_eq!(
             e.summary,
             "CA \"rds-ca-ecc384-g1\" is not supported by sqlserver-se 15.00.4236.7.v1"
@@ -236,7 +242,7 @@ mod tests {
             "{}",
             e.detail
         );
-        let e = check_chosen(&v, "sqlserver-se", "eu-west-1", "rds-ca-rsa4096-g2").unwrap_err();
+        let e = chosen("rds-ca-rsa4096-g2").unwrap_err();
         assert!(
             e.detail.ends_with(" Did you mean \"rds-ca-rsa4096-g1\"?"),
             "{}",
@@ -248,23 +254,27 @@ mod tests {
     fn a_default_the_version_lacks() {
         let v = sqlserver();
         assert_eq!(
-            check_default(
+            check_support(
                 &v,
                 "sqlserver-se",
                 "eu-west-1",
-                "rds-ca-rsa2048-g1",
-                AWS_DEFAULT,
-                "x"
+                CaInQuestion::AccountDefault {
+                    id: "rds-ca-rsa2048-g1",
+                    source: AWS_DEFAULT,
+                    set_instead: "x"
+                }
             ),
             Ok(())
         );
-        let e = check_default(
+        let e = check_support(
             &v,
             "sqlserver-se",
             "eu-west-1",
-            "rds-ca-ecc384-g1",
-            ACCOUNT_OVERRIDE,
-            "ca_identifier",
+            CaInQuestion::AccountDefault {
+                id: "rds-ca-ecc384-g1",
+                source: ACCOUNT_OVERRIDE,
+                set_instead: "ca_identifier",
+            },
         )
         .unwrap_err();
         assert_eq!(e.summary, "The account's default CA rds-ca-ecc384-g1 is not supported by sqlserver-se 15.00.4236.7.v1");

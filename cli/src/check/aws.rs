@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rdsca_aws::engine::{self, api_error_hint, effective_default, ENGINES};
+use rdsca_aws::engine::{self, api_error_hint, effective_default, CaInQuestion, ENGINES};
 use rdsca_aws::{EngineVersion, RdsApi, RdsError};
 use rdsca_table::UnknownValue;
 
@@ -118,12 +118,12 @@ fn judge(s: &Subject, answers: &Answers) -> Option<Finding> {
     };
     let (result, value, whose) = match &s.ca {
         Choice::Chosen(ca) => (
-            engine::check_chosen(found, &s.engine, region, ca),
+            engine::check_support(found, &s.engine, region, CaInQuestion::Chosen(ca)),
             ca.clone(),
             String::new(),
         ),
         Choice::InputDefault { id, address } => (
-            engine::check_chosen(found, &s.engine, region, id),
+            engine::check_support(found, &s.engine, region, CaInQuestion::Chosen(id)),
             id.clone(),
             format!("Its CA is the account default \"{id}\" (from {address}): "),
         ),
@@ -133,7 +133,16 @@ fn judge(s: &Subject, answers: &Answers) -> Option<Finding> {
                 .clone()
                 .expect("the default is asked for when a resource needs it");
             (
-                engine::check_default(found, &s.engine, region, &id, source, s.attribute),
+                engine::check_support(
+                    found,
+                    &s.engine,
+                    region,
+                    CaInQuestion::AccountDefault {
+                        id: &id,
+                        source,
+                        set_instead: s.attribute,
+                    },
+                ),
                 id,
                 String::new(),
             )

@@ -15,7 +15,7 @@ use tf_provider::{AttributePath, Diagnostics};
 use super::{known_set, rds_api, report, without_problems, RdscaDataSource};
 use crate::provider_data::ProviderData;
 use crate::schema_util::{attribute, block, computed, optional_computed, strings};
-use rdsca_aws::engine::{self, closest_versions, effective_default, ENGINES};
+use rdsca_aws::engine::{self, closest_versions, effective_default, CaInQuestion, ENGINES};
 use rdsca_aws::{EngineVersion, RdsApi, RdsError};
 use rdsca_table::selection::{self, Place, Problem};
 use rdsca_table::UnknownValue;
@@ -217,24 +217,18 @@ fn check_choice(
     default_source: &str,
 ) {
     let engine = known_set(&config.engine).unwrap_or_default();
-    let (result, attribute) = match known_set(&config.ca_identifier).map(str::trim) {
-        Some(ca) => (
-            engine::check_chosen(found, engine, region, ca),
-            "ca_identifier",
-        ),
+    let (ca, attribute) = match known_set(&config.ca_identifier).map(str::trim) {
+        Some(ca) => (CaInQuestion::Chosen(ca), "ca_identifier"),
         None => (
-            engine::check_default(
-                found,
-                engine,
-                region,
-                default_id,
-                default_source,
-                "ca_identifier (and the database's ca_cert_identifier)",
-            ),
+            CaInQuestion::AccountDefault {
+                id: default_id,
+                source: default_source,
+                set_instead: "ca_identifier (and the database's ca_cert_identifier)",
+            },
             "engine_version",
         ),
     };
-    if let Err(e) = result {
+    if let Err(e) = engine::check_support(found, engine, region, ca) {
         diags.error(e.summary, e.detail, AttributePath::new(attribute));
     }
 }
